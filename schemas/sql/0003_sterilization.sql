@@ -1,0 +1,49 @@
+-- Trays, instruments, sterilization cycles.
+
+CREATE TABLE trays (
+  id              TEXT PRIMARY KEY,   -- the printed T- label
+  name            TEXT NOT NULL,
+  recipe          TEXT NOT NULL,      -- "mirror:2;probe:1"
+  implants        INTEGER NOT NULL,
+  shelf_life_days INTEGER             -- NULL: event-related, no date
+);
+
+CREATE TABLE instruments (
+  id    TEXT PRIMARY KEY,   -- an I- label, or GTIN/serial for UDI-marked ones
+  type  TEXT NOT NULL,
+  name  TEXT NOT NULL
+);
+
+-- One run of a sterilizer. Program parameters are copied in at cycle_start
+-- so the record stays self-contained when programs.toml changes.
+CREATE TABLE cycles (
+  id                  INTEGER PRIMARY KEY,
+  sterilizer          TEXT NOT NULL REFERENCES sterilizers (id),
+  cycle               TEXT NOT NULL,
+  program             TEXT NOT NULL,
+  program_kind        TEXT NOT NULL CHECK (program_kind IN ('load', 'air_removal_test', 'leak_test')),
+  required_temp_c     REAL NOT NULL,
+  required_exposure_s INTEGER NOT NULL,
+  tolerance_c         REAL NOT NULL,
+  max_gap_s           INTEGER NOT NULL,
+  start               TEXT NOT NULL,
+  end                 TEXT,
+  operator            TEXT,
+  device_result       TEXT CHECK (device_result IN ('pass', 'fail', 'aborted')),
+  verified            TEXT CHECK (verified IN ('pass', 'fail', 'incomplete')),  -- NULL while open
+  reasons             TEXT,          -- JSON array of the verdict's reasons
+  exposure_s          REAL,
+  min_temp_c          REAL,
+  max_temp_c          REAL,
+  f0_min              REAL,
+  sample_count        INTEGER NOT NULL DEFAULT 0,
+  samples             BLOB,          -- compact encoding, see sterilization/samples.hpp
+  status              TEXT CHECK (status IN ('released', 'quarantined', 'failed', 'recalled', 'test')),
+  released_by         TEXT,
+  released_at         TEXT,
+  last_event_at       TEXT,
+  UNIQUE (sterilizer, cycle)
+);
+CREATE INDEX cycles_start ON cycles (start);
+CREATE INDEX cycles_sterilizer_start ON cycles (sterilizer, start);
+CREATE INDEX cycles_open ON cycles (sterilizer) WHERE verified IS NULL;

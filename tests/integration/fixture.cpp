@@ -1,0 +1,1 @@
+// Integration fixture: see fixture.hpp.
