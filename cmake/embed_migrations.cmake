@@ -3,7 +3,8 @@
 set(STERITRACK_MIGRATIONS
   0001_platform.sql
   0002_inventory.sql
-  0003_sterilization.sql
+  0003_cycles.sql
+  0004_sterilization.sql
 )
 set(_gen "${CMAKE_CURRENT_BINARY_DIR}/generated/migrations_data.cpp")
 set(_body "")

@@ -1,18 +1,4 @@
--- Trays, instruments, sterilization cycles.
-
-CREATE TABLE trays (
-  id              TEXT PRIMARY KEY,   -- the printed T- label
-  name            TEXT NOT NULL,
-  recipe          TEXT NOT NULL,      -- "mirror:2;probe:1"
-  implants        INTEGER NOT NULL,
-  shelf_life_days INTEGER             -- NULL: event-related, no date
-);
-
-CREATE TABLE instruments (
-  id    TEXT PRIMARY KEY,   -- an I- label, or GTIN/serial for UDI-marked ones
-  type  TEXT NOT NULL,
-  name  TEXT NOT NULL
-);
+-- Sterilization cycles: one row per run of a sterilizer, with its summary.
 
 -- One run of a sterilizer. Program parameters are copied in at cycle_start
 -- so the record stays self-contained when programs.toml changes.
