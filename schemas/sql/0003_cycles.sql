@@ -24,6 +24,14 @@ CREATE TABLE cycles (
   f0_min              REAL,
   sample_count        INTEGER NOT NULL DEFAULT 0,
   samples             BLOB,          -- compact encoding, see sterilization/samples.hpp
+  -- Kept up to date by the sterilization workflow so the log is one indexed
+  -- scan of this table (compliance.md section 1).
+  load                TEXT,          -- the packs' tray IDs, ';'-separated
+  implants            INTEGER NOT NULL DEFAULT 0,
+  bi                  TEXT,          -- negative, positive, pending
+  bi_lot              TEXT,
+  ci                  TEXT,          -- pass, fail
+  bowie_dick          TEXT,          -- pass, fail
   status              TEXT CHECK (status IN ('released', 'quarantined', 'failed', 'recalled', 'test')),
   released_by         TEXT,
   released_at         TEXT,

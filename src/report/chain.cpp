@@ -1,0 +1,68 @@
+#include "report/chain.hpp"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+#include "common/time.hpp"
+
+namespace steritrack::report {
+namespace {
+
+const RecordType& record_type(std::string_view name) {
+  for (const RecordType& t : chained_record_types())
+    if (t.name == name) return t;
+  throw std::logic_error("no chained record type " + std::string{name});
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view text, std::string_view blob) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx, text.data(), text.size());
+  if (!blob.empty()) EVP_DigestUpdate(ctx, blob.data(), blob.size());
+  EVP_DigestFinal_ex(ctx, digest, &len);
+  EVP_MD_CTX_free(ctx);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+void chain_record(store::Connection& db, std::string_view type, std::string_view key, TimePoint now) {
+  const RecordType& t = record_type(type);
+  auto& s = db.query(t.select_one, key);
+  if (!s.step()) throw std::logic_error("chain_record: no " + std::string{type} + " record " + std::string{key});
+  const std::string text = s.get_text(1);
+  const store::Blob blob = s.is_null(2) ? store::Blob{} : s.get_blob(2);
+  s.reset();
+  const std::string content_hash =
+      sha256_hex(text, std::string_view{reinterpret_cast<const char*>(blob.data()), blob.size()});
+
+  std::int64_t seq = 1;
+  std::string prev_hash(64, '0');
+  {
+    auto& last = db.query("SELECT seq, entry_hash FROM chain ORDER BY seq DESC LIMIT 1");
+    if (last.step()) {
+      seq = last.get_int(0) + 1;
+      prev_hash = last.get_text(1);
+    }
+    last.reset();
+  }
+  const std::string at = format_rfc3339(now);
+  const std::string entry_hash = sha256_hex(std::to_string(seq) + "|" + std::string{type} + "|" + std::string{key} +
+                                            "|" + at + "|" + content_hash + "|" + prev_hash);
+  db.execute(
+      "INSERT INTO chain (seq, record_type, record_key, at, content_hash, prev_hash, entry_hash)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)",
+      seq, type, key, at, content_hash, prev_hash, entry_hash);
+}
+
+}  // namespace steritrack::report

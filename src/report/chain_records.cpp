@@ -1,0 +1,27 @@
+#include "report/chain.hpp"
+
+namespace steritrack::report {
+
+// The records under the chain. Keys are text; content is json_array of every
+// column the log or a recall depends on, so an edit to any of them shows.
+const std::vector<RecordType>& chained_record_types() {
+  static const std::vector<RecordType> types = {
+      {"cycle",
+       "SELECT sterilizer || '/' || cycle, json_array(sterilizer, cycle, program, program_kind, required_temp_c,"
+       " required_exposure_s, tolerance_c, max_gap_s, start, end, operator, device_result, verified, reasons,"
+       " exposure_s, min_temp_c, max_temp_c, f0_min, sample_count, load, implants, bi, bi_lot, ci, bowie_dick,"
+       " status, released_by, released_at), samples FROM cycles",
+       "SELECT sterilizer || '/' || cycle, json_array(sterilizer, cycle, program, program_kind, required_temp_c,"
+       " required_exposure_s, tolerance_c, max_gap_s, start, end, operator, device_result, verified, reasons,"
+       " exposure_s, min_temp_c, max_temp_c, f0_min, sample_count, load, implants, bi, bi_lot, ci, bowie_dick,"
+       " status, released_by, released_at), samples FROM cycles WHERE sterilizer || '/' || cycle = ?1"},
+      {"alert",
+       "SELECT CAST(id AS TEXT), json_array(id, kind, subject, severity, state, first_seen, acknowledged_by,"
+       " acknowledged_at, resolved_at), NULL FROM alerts",
+       "SELECT CAST(id AS TEXT), json_array(id, kind, subject, severity, state, first_seen, acknowledged_by,"
+       " acknowledged_at, resolved_at), NULL FROM alerts WHERE id = CAST(?1 AS INTEGER)"},
+  };
+  return types;
+}
+
+}  // namespace steritrack::report
