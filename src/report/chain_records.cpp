@@ -4,6 +4,11 @@ namespace steritrack::report {
 
 // The records under the chain. Keys are text; content is json_array of every
 // column the log or a recall depends on, so an edit to any of them shows.
+// Each entry: {name, select_all, select_one} (see report/chain.hpp); a
+// record type is added here with its first chain_record call. Alerts are
+// under the chain from their acknowledgement on (compliance.md section 6):
+// last_seen and message change on every repeat and are left out.
+// select_one must find its row by an index: it runs on every append.
 const std::vector<RecordType>& chained_record_types() {
   static const std::vector<RecordType> types = {
       {"cycle",
@@ -14,10 +19,11 @@ const std::vector<RecordType>& chained_record_types() {
        "SELECT sterilizer || '/' || cycle, json_array(sterilizer, cycle, program, program_kind, required_temp_c,"
        " required_exposure_s, tolerance_c, max_gap_s, start, end, operator, device_result, verified, reasons,"
        " exposure_s, min_temp_c, max_temp_c, f0_min, sample_count, load, implants, bi, bi_lot, ci, bowie_dick,"
-       " status, released_by, released_at), samples FROM cycles WHERE sterilizer || '/' || cycle = ?1"},
+       " status, released_by, released_at), samples FROM cycles"
+       " WHERE sterilizer = substr(?1, 1, instr(?1, '/') - 1) AND cycle = substr(?1, instr(?1, '/') + 1)"},
       {"alert",
        "SELECT CAST(id AS TEXT), json_array(id, kind, subject, severity, state, first_seen, acknowledged_by,"
-       " acknowledged_at, resolved_at), NULL FROM alerts",
+       " acknowledged_at, resolved_at), NULL FROM alerts WHERE acknowledged_by IS NOT NULL",
        "SELECT CAST(id AS TEXT), json_array(id, kind, subject, severity, state, first_seen, acknowledged_by,"
        " acknowledged_at, resolved_at), NULL FROM alerts WHERE id = CAST(?1 AS INTEGER)"},
   };
