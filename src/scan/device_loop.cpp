@@ -65,8 +65,8 @@ void DeviceLoop::read() {
             [self = shared_from_this(), epoch = epoch_](const boost::system::error_code& ec, std::size_t n) {
               if (!self->running_ || epoch != self->epoch_) return;
               if (ec) {
-                // A USB scanner pulled out reads as EIO (serial) or ENODEV
-                // (evdev); a pipe or pty whose writer went away as EOF.
+                // A serial line pulled out (or hung up) reads as EOF or EIO,
+                // an evdev node as ENODEV, a pipe whose writer went as EOF.
                 spdlog::warn("scan.device_lost station={} input={} device={} error=\"{}\"", self->station_,
                              self->input_, self->device_, ec.message());
                 self->open_ = false;

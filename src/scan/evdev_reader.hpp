@@ -18,11 +18,11 @@ class io_context;
 namespace steritrack::scan {
 
 struct EvdevOptions {
-  std::string station;  // for log lines
-  std::string device;   // e.g. /dev/input/by-id/usb-...-event-kbd
-  std::optional<char> gs_substitute;
+  std::string station{};  // for log lines
+  std::string device{};   // e.g. /dev/input/by-id/usb-...-event-kbd
+  std::optional<char> gs_substitute{};
   std::size_t max_length = kMaxScanLength;
-  ReopenBackoff reopen;
+  ReopenBackoff reopen{};
 };
 
 // Runs on `io`: construct, start() and stop() on the io_context's thread.

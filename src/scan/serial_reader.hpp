@@ -18,13 +18,13 @@ class io_context;
 namespace steritrack::scan {
 
 struct SerialOptions {
-  std::string station;  // for log lines
-  std::string device;   // e.g. /dev/serial/by-id/usb-...-if00
+  std::string station{};  // for log lines
+  std::string device{};   // e.g. /dev/serial/by-id/usb-...-if00
   int baud = 9600;
   LineEnd terminator = LineEnd::cr;
-  std::optional<char> gs_substitute;
+  std::optional<char> gs_substitute{};
   std::size_t max_length = kMaxScanLength;
-  ReopenBackoff reopen;
+  ReopenBackoff reopen{};
 };
 
 // Runs on `io`: construct, start() and stop() on the io_context's thread.
