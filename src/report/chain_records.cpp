@@ -11,15 +11,22 @@ namespace steritrack::report {
 // select_one must find its row by an index: it runs on every append.
 const std::vector<RecordType>& chained_record_types() {
   static const std::vector<RecordType> types = {
+      // While a cycle is open (verified IS NULL) its samples and summary change
+      // with every sample: the chain covers them from the verdict on, and the
+      // fixed part of the cycle from its start.
       {"cycle",
        "SELECT sterilizer || '/' || cycle, json_array(sterilizer, cycle, program, program_kind, required_temp_c,"
-       " required_exposure_s, tolerance_c, max_gap_s, start, end, operator, device_result, verified, reasons,"
-       " exposure_s, min_temp_c, max_temp_c, f0_min, sample_count, load, implants, bi, bi_lot, ci, bowie_dick,"
-       " status, released_by, released_at), samples FROM cycles",
+       " required_exposure_s, tolerance_c, max_gap_s, max_leak_rate_kpa_min, start, end, operator, device_result,"
+       " verified, reasons, iif(verified IS NULL, NULL, exposure_s), iif(verified IS NULL, NULL, min_temp_c),"
+       " iif(verified IS NULL, NULL, max_temp_c), iif(verified IS NULL, NULL, f0_min),"
+       " iif(verified IS NULL, NULL, sample_count), load, implants, bi, bi_lot, ci, bowie_dick, status, released_by,"
+       " released_at), iif(verified IS NULL, NULL, samples) FROM cycles",
        "SELECT sterilizer || '/' || cycle, json_array(sterilizer, cycle, program, program_kind, required_temp_c,"
-       " required_exposure_s, tolerance_c, max_gap_s, start, end, operator, device_result, verified, reasons,"
-       " exposure_s, min_temp_c, max_temp_c, f0_min, sample_count, load, implants, bi, bi_lot, ci, bowie_dick,"
-       " status, released_by, released_at), samples FROM cycles"
+       " required_exposure_s, tolerance_c, max_gap_s, max_leak_rate_kpa_min, start, end, operator, device_result,"
+       " verified, reasons, iif(verified IS NULL, NULL, exposure_s), iif(verified IS NULL, NULL, min_temp_c),"
+       " iif(verified IS NULL, NULL, max_temp_c), iif(verified IS NULL, NULL, f0_min),"
+       " iif(verified IS NULL, NULL, sample_count), load, implants, bi, bi_lot, ci, bowie_dick, status, released_by,"
+       " released_at), iif(verified IS NULL, NULL, samples) FROM cycles"
        " WHERE sterilizer = substr(?1, 1, instr(?1, '/') - 1) AND cycle = substr(?1, instr(?1, '/') + 1)"},
       {"alert",
        "SELECT CAST(id AS TEXT), json_array(id, kind, subject, severity, state, first_seen, acknowledged_by,"
