@@ -3,14 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "alerts/alerts.hpp"
+#include "integration/fixture.hpp"
 #include "report/compliance_db.hpp"
 #include "report/verify.hpp"
 
@@ -24,38 +23,8 @@ using steritrack::testing::TempDb;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
-  return q + "'";
-}
-
-// Runs the CLI with args; returns its exit status, stdout and stderr.
-Run cli(const TempDb& tmp, const std::vector<std::string>& args) {
-  std::string cmd = quote(STERITRACK_CLI_PATH);
-  for (const auto& a : args) cmd += " " + quote(a);
-  const std::string err_file = (tmp.dir() / "cli.err").string();
-  cmd += " 2>" + quote(err_file);
-  Run r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.err = ss.str();
-  return r;
-}
+// The CLI binary, through the fixture's runner.
+testkit::CommandResult cli(const std::vector<std::string>& args) { return testkit::run_cli_args(args); }
 
 // Five chained cycles and three alerts: open, open, resolved.
 void fill(const std::string& path) {
@@ -77,8 +46,8 @@ TEST_CASE("steritrack alerts lists unresolved alerts in every format", "[cli][al
   TempDb tmp;
   fill(tmp.path());
 
-  auto r = cli(tmp, {"--db", tmp.path(), "alerts", "--format", "csv"});
-  REQUIRE(r.status == 0);
+  auto r = cli({"--db", tmp.path(), "alerts", "--format", "csv"});
+  REQUIRE(r.exit_code == 0);
   std::istringstream lines(r.out);
   std::string header, first, second, extra;
   std::getline(lines, header);
@@ -90,16 +59,16 @@ TEST_CASE("steritrack alerts lists unresolved alerts in every format", "[cli][al
   CHECK(second.rfind("2,expiring,00614141000012/A/7,info,open,", 0) == 0);
   CHECK_FALSE(std::getline(lines, extra));
 
-  r = cli(tmp, {"alerts", "--all", "--format", "json", "--db", tmp.path()});
-  REQUIRE(r.status == 0);
+  r = cli({"alerts", "--all", "--format", "json", "--db", tmp.path()});
+  REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   REQUIRE(j.size() == 3);
   CHECK(j[2]["state"] == "resolved");
   CHECK(j[2]["id"] == 3);
   CHECK(j[0]["acknowledged_by"].is_null());
 
-  r = cli(tmp, {"--db", tmp.path(), "alerts"});
-  REQUIRE(r.status == 0);
+  r = cli({"--db", tmp.path(), "alerts"});
+  REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::StartsWith("id  kind"));
   CHECK_THAT(r.out, Catch::Contains("BI positive on A/1003"));
 }
@@ -108,95 +77,95 @@ TEST_CASE("steritrack alerts ack records the operator, and refuses what it canno
   TempDb tmp;
   fill(tmp.path());
 
-  auto r = cli(tmp, {"--db", tmp.path(), "alerts", "ack", "1", "--operator", "0042"});
-  CHECK(r.status == 1);
+  auto r = cli({"--db", tmp.path(), "alerts", "ack", "1", "--operator", "0042"});
+  CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("badge"));
-  r = cli(tmp, {"--db", tmp.path(), "alerts", "ack", "1"});
-  CHECK(r.status != 0);
+  r = cli({"--db", tmp.path(), "alerts", "ack", "1"});
+  CHECK(r.exit_code != 0);
   CHECK_THAT(r.err, Catch::Contains("--operator"));
-  r = cli(tmp, {"--db", tmp.path(), "alerts", "ack", "99", "--operator", "U-0042"});
-  CHECK(r.status == 1);
+  r = cli({"--db", tmp.path(), "alerts", "ack", "99", "--operator", "U-0042"});
+  CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("no alert 99"));
-  r = cli(tmp, {"--db", tmp.path(), "alerts", "ack", "3", "--operator", "U-0042"});
-  CHECK(r.status == 1);
+  r = cli({"--db", tmp.path(), "alerts", "ack", "3", "--operator", "U-0042"});
+  CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("already resolved"));
 
-  r = cli(tmp, {"alerts", "ack", "1", "--operator", "U-0042", "--db", tmp.path()});
-  REQUIRE(r.status == 0);
+  r = cli({"alerts", "ack", "1", "--operator", "U-0042", "--db", tmp.path()});
+  REQUIRE(r.exit_code == 0);
   CHECK(r.out == "alert 1 (bi_positive A/1003) acknowledged by U-0042\n");
-  r = cli(tmp, {"--db", tmp.path(), "alerts", "ack", "1", "--operator", "U-0043"});
-  CHECK(r.status == 1);
+  r = cli({"--db", tmp.path(), "alerts", "ack", "1", "--operator", "U-0043"});
+  CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("already acknowledged by U-0042"));
 
-  r = cli(tmp, {"--db", tmp.path(), "--format", "json", "alerts"});
-  REQUIRE(r.status == 0);
+  r = cli({"--db", tmp.path(), "--format", "json", "alerts"});
+  REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j[0]["state"] == "acknowledged");
   CHECK(j[0]["acknowledged_by"] == "U-0042");
   // The acknowledgement is in the chain, and the record still verifies.
-  CHECK(cli(tmp, {"--db", tmp.path(), "verify"}).status == 0);
+  CHECK(cli({"--db", tmp.path(), "verify"}).exit_code == 0);
 }
 
 TEST_CASE("steritrack verify exits 0 when intact and names the first bad record when not", "[cli][verify]") {
   TempDb tmp;
   fill(tmp.path());
 
-  auto r = cli(tmp, {"--db", tmp.path(), "verify"});
-  REQUIRE(r.status == 0);
+  auto r = cli({"--db", tmp.path(), "verify"});
+  REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("chain intact: 5 entries, 5 records checked"));
   CHECK_THAT(r.out, Catch::Contains(": head 5:"));
-  r = cli(tmp, {"--db", tmp.path(), "verify", "--format", "json"});
-  REQUIRE(r.status == 0);
+  r = cli({"--db", tmp.path(), "verify", "--format", "json"});
+  REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["ok"] == true);
   CHECK(j["entries"] == 5);
   const std::string head = j["head"];
 
   REQUIRE(sqlite3_shell(tmp.path(), "UPDATE cycles SET verified = 'fail' WHERE cycle = '1002';") == 0);
-  r = cli(tmp, {"--db", tmp.path(), "verify"});
-  CHECK(r.status == 2);
+  r = cli({"--db", tmp.path(), "verify"});
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("TAMPERED: 1 problem"));
   CHECK_THAT(r.err, Catch::Contains("entry 2 (cycle A/1002): record edited"));
-  r = cli(tmp, {"--db", tmp.path(), "verify", "--format", "csv"});
-  CHECK(r.status == 2);
+  r = cli({"--db", tmp.path(), "verify", "--format", "csv"});
+  CHECK(r.exit_code == 2);
   CHECK(r.out == "seq,problem,record_type,record_key,detail\n"
                  "2,record edited,cycle,A/1002,its content no longer matches its latest entry\n");
   REQUIRE(sqlite3_shell(tmp.path(), "UPDATE cycles SET verified = 'pass' WHERE cycle = '1002';") == 0);
-  CHECK(cli(tmp, {"--db", tmp.path(), "verify"}).status == 0);
+  CHECK(cli({"--db", tmp.path(), "verify"}).exit_code == 0);
 
   // Anchors: the head printed earlier must still be there.
-  CHECK(cli(tmp, {"--db", tmp.path(), "verify", "--anchor", head}).status == 0);
-  r = cli(tmp, {"--db", tmp.path(), "verify", "--anchor", "5:" + std::string(64, 'a')});
-  CHECK(r.status == 2);
+  CHECK(cli({"--db", tmp.path(), "verify", "--anchor", head}).exit_code == 0);
+  r = cli({"--db", tmp.path(), "verify", "--anchor", "5:" + std::string(64, 'a')});
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("anchor mismatch"));
-  r = cli(tmp, {"--db", tmp.path(), "verify", "--anchor", "5"});
-  CHECK(r.status == 1);
+  r = cli({"--db", tmp.path(), "verify", "--anchor", "5"});
+  CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("SEQ:HASH"));
 }
 
 TEST_CASE("steritrack backup writes a checked copy and refuses to overwrite", "[cli][backup]") {
   TempDb tmp;
   fill(tmp.path());
-  const std::string dest = (tmp.dir() / "copy.db").string();
+  const std::string dest = tmp.dir().file("copy.db");
 
-  auto r = cli(tmp, {"--db", tmp.path(), "backup", dest});
-  REQUIRE(r.status == 0);
+  auto r = cli({"--db", tmp.path(), "backup", dest});
+  REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("integrity_check ok"));
   CHECK_THAT(r.out, Catch::Contains(dest + ": chain intact: 5 entries"));
-  CHECK(cli(tmp, {"--db", dest, "verify"}).status == 0);
-  CHECK(cli(tmp, {"--db", dest, "alerts", "--all", "--format", "csv"}).out ==
-        cli(tmp, {"--db", tmp.path(), "alerts", "--all", "--format", "csv"}).out);
+  CHECK(cli({"--db", dest, "verify"}).exit_code == 0);
+  CHECK(cli({"--db", dest, "alerts", "--all", "--format", "csv"}).out ==
+        cli({"--db", tmp.path(), "alerts", "--all", "--format", "csv"}).out);
 
-  r = cli(tmp, {"--db", tmp.path(), "backup", dest});
-  CHECK(r.status == 1);
+  r = cli({"--db", tmp.path(), "backup", dest});
+  CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("exists: use --force"));
-  r = cli(tmp, {"--db", tmp.path(), "backup", tmp.path(), "--force"});
-  CHECK(r.status == 1);
+  r = cli({"--db", tmp.path(), "backup", tmp.path(), "--force"});
+  CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("is the database itself"));
 
   // The record moves on; --force replaces the copy, and the old copy is an
   // anchor the live chain must still contain.
-  const std::string old_copy = (tmp.dir() / "old.db").string();
+  const std::string old_copy = tmp.dir().file("old.db");
   std::filesystem::copy_file(dest, old_copy);
   {
     store::Connection db(tmp.path());
@@ -204,11 +173,11 @@ TEST_CASE("steritrack backup writes a checked copy and refuses to overwrite", "[
     add_cycle(db, "A", "1006", at("2026-11-03T08:00:00Z"));
     tx.commit();
   }
-  r = cli(tmp, {"--db", tmp.path(), "backup", dest, "--force"});
-  REQUIRE(r.status == 0);
+  r = cli({"--db", tmp.path(), "backup", dest, "--force"});
+  REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("chain intact: 6 entries"));
-  CHECK(cli(tmp, {"--db", tmp.path(), "verify", "--against", old_copy}).status == 0);
-  for (const auto& e : std::filesystem::directory_iterator(tmp.dir()))
+  CHECK(cli({"--db", tmp.path(), "verify", "--against", old_copy}).exit_code == 0);
+  for (const auto& e : std::filesystem::directory_iterator(tmp.dir().path()))
     CHECK(e.path().filename().string().find(".partial-") == std::string::npos);
 
   // A record rewritten consistently after the old backup: only the backup shows it.
@@ -216,16 +185,16 @@ TEST_CASE("steritrack backup writes a checked copy and refuses to overwrite", "[
                                     " DELETE FROM cycles WHERE cycle IN ('1005', '1006');"
                                     " UPDATE chain_head SET seq = 4, entry_hash ="
                                     " (SELECT entry_hash FROM chain WHERE seq = 4);") == 0);
-  CHECK(cli(tmp, {"--db", tmp.path(), "verify"}).status == 0);
-  r = cli(tmp, {"--db", tmp.path(), "verify", "--against", old_copy});
-  CHECK(r.status == 2);
+  CHECK(cli({"--db", tmp.path(), "verify"}).exit_code == 0);
+  r = cli({"--db", tmp.path(), "verify", "--against", old_copy});
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("chain truncated"));
 
   // A copy of a tampered database is kept (it is evidence) but reported.
   REQUIRE(sqlite3_shell(tmp.path(), "UPDATE cycles SET operator = 'U-9999' WHERE cycle = '1001';") == 0);
-  const std::string tampered_copy = (tmp.dir() / "tampered.db").string();
-  r = cli(tmp, {"--db", tmp.path(), "backup", tampered_copy});
-  CHECK(r.status == 2);
+  const std::string tampered_copy = tmp.dir().file("tampered.db");
+  r = cli({"--db", tmp.path(), "backup", tampered_copy});
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("entry 1 (cycle A/1001): record edited"));
   CHECK(std::filesystem::exists(tampered_copy));
 }
@@ -247,13 +216,13 @@ TEST_CASE("steritrack backup while another process writes continuously", "[cli][
     }
   });
   while (written < 100) std::this_thread::yield();
-  const std::string dest = (tmp.dir() / "live.db").string();
-  const auto r = cli(tmp, {"--db", tmp.path(), "backup", dest});
+  const std::string dest = tmp.dir().file("live.db");
+  const auto r = cli({"--db", tmp.path(), "backup", dest});
   const int during = written;
   stop = true;
   writer.join();
   INFO(r.out << r.err);
-  REQUIRE(r.status == 0);
+  REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("integrity_check ok"));
   CHECK_THAT(r.out, Catch::Contains("chain intact"));
   store::Connection copy(dest, store::OpenMode::read_only);

@@ -1,44 +1,16 @@
 #pragma once
-// Test helpers for alerts and tamper evidence: a migrated database in a
-// fresh temp folder, cycles written the way the recorder writes them (row,
-// then its chain entry, in one transaction), and the real sqlite3 shell.
-#include <stdlib.h>
-
+// Test helpers for alerts and tamper evidence: cycles written the way the
+// recorder writes them (row, then its chain entry, in one transaction), and
+// the real sqlite3 shell. Databases: support/temp_db.hpp.
 #include <cstdio>
-#include <filesystem>
 #include <string>
 
 #include "common/time.hpp"
 #include "report/chain.hpp"
-#include "store/migrations.hpp"
+#include "support/temp_db.hpp"
 #include "store/sqlite.hpp"
 
 namespace steritrack::testing {
-
-class TempDb {
-public:
-  TempDb() {
-    std::string templ = (std::filesystem::temp_directory_path() / "steritrack-test-XXXXXX").string();
-    if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    dir_ = templ;
-    path_ = (dir_ / "steritrack.db").string();
-    store::Connection db(path_);
-    store::migrate(db);
-  }
-  ~TempDb() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  TempDb(const TempDb&) = delete;
-  TempDb& operator=(const TempDb&) = delete;
-
-  const std::string& path() const { return path_; }
-  const std::filesystem::path& dir() const { return dir_; }
-
-private:
-  std::filesystem::path dir_;
-  std::string path_;
-};
 
 inline TimePoint at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
 
