@@ -36,18 +36,31 @@ std::string sha256_hex(std::string_view text, std::string_view blob) {
   return out;
 }
 
+std::string content_hash(const store::Statement& row) {
+  const std::string text = row.get_text(1);
+  const store::Blob blob = row.is_null(2) ? store::Blob{} : row.get_blob(2);
+  return sha256_hex(text, std::string_view{reinterpret_cast<const char*>(blob.data()), blob.size()});
+}
+
+std::string entry_hash(std::int64_t seq, std::string_view type, std::string_view key, std::string_view at,
+                       std::string_view content, std::string_view prev_hash) {
+  std::string text = std::to_string(seq);
+  for (std::string_view part : {type, key, at, content, prev_hash}) {
+    text += '|';
+    text += part;
+  }
+  return sha256_hex(text);
+}
+
 void chain_record(store::Connection& db, std::string_view type, std::string_view key, TimePoint now) {
   const RecordType& t = record_type(type);
   auto& s = db.query(t.select_one, key);
   if (!s.step()) throw std::logic_error("chain_record: no " + std::string{type} + " record " + std::string{key});
-  const std::string text = s.get_text(1);
-  const store::Blob blob = s.is_null(2) ? store::Blob{} : s.get_blob(2);
+  const std::string content = content_hash(s);
   s.reset();
-  const std::string content_hash =
-      sha256_hex(text, std::string_view{reinterpret_cast<const char*>(blob.data()), blob.size()});
 
   std::int64_t seq = 1;
-  std::string prev_hash(64, '0');
+  std::string prev_hash = kGenesisHash;
   {
     auto& last = db.query("SELECT seq, entry_hash FROM chain ORDER BY seq DESC LIMIT 1");
     if (last.step()) {
@@ -57,12 +70,15 @@ void chain_record(store::Connection& db, std::string_view type, std::string_view
     last.reset();
   }
   const std::string at = format_rfc3339(now);
-  const std::string entry_hash = sha256_hex(std::to_string(seq) + "|" + std::string{type} + "|" + std::string{key} +
-                                            "|" + at + "|" + content_hash + "|" + prev_hash);
+  const std::string hash = entry_hash(seq, type, key, at, content, prev_hash);
   db.execute(
       "INSERT INTO chain (seq, record_type, record_key, at, content_hash, prev_hash, entry_hash)"
       " VALUES (?, ?, ?, ?, ?, ?, ?)",
-      seq, type, key, at, content_hash, prev_hash, entry_hash);
+      seq, type, key, at, content, prev_hash, hash);
+  db.execute(
+      "INSERT INTO chain_head (id, seq, entry_hash) VALUES (1, ?, ?)"
+      " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
+      seq, hash);
 }
 
 }  // namespace steritrack::report
