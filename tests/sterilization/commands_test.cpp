@@ -83,7 +83,7 @@ TEST_CASE("an import with one bad row writes nothing and names line and field", 
   CHECK(w.db->query_int("SELECT count(*) FROM trays WHERE id LIKE 'T-NEW-%'") == 0);
   const auto missing = run(w, {"trays", "import", (w.dir.path() / "nope.csv").string()});
   CHECK(missing.exit_code == 1);
-  CHECK_THAT(missing.err, Catch::Contains("nope.csv: cannot read the file"));
+  CHECK_THAT(missing.err, Catch::Contains("nope.csv: cannot open the file"));
 }
 
 TEST_CASE("indicator add, release and recall on the command line", "[sterilization][cli]") {
