@@ -365,6 +365,14 @@ std::string_view to_string(Symbology symbology) {
   return "unknown";
 }
 
+std::vector<Symbology> default_symbologies() {
+  std::vector<Symbology> defaults;
+  for (const auto s : {Symbology::data_matrix, Symbology::code128, Symbology::qr_code, Symbology::ean_upc,
+                       Symbology::databar})
+    defaults.push_back(s);
+  return defaults;
+}
+
 std::optional<Symbology> symbology_from_name(std::string_view name) {
   for (const auto& s : symbology_table())
     if (s.name == name) return s.symbology;

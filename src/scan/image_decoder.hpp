@@ -59,9 +59,11 @@ enum class SecondPass {
   stretched_enlarged,  // grey levels stretched to 0-255, then enlarged 2x
 };
 
+// DataMatrix, Code 128, QR, EAN/UPC, DataBar.
+std::vector<Symbology> default_symbologies();
+
 struct DecoderOptions {
-  std::vector<Symbology> symbologies{Symbology::data_matrix, Symbology::code128, Symbology::qr_code,
-                                     Symbology::ean_upc, Symbology::databar};
+  std::vector<Symbology> symbologies = default_symbologies();
   // ZXing 1.4 (as Debian builds it) looks for DataMatrix only along the
   // frame's centre lines; strips of the frame let it find one anywhere, at
   // about twice the cost of a plain look.
