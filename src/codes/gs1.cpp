@@ -249,20 +249,17 @@ DateCheck yymmdd(std::string_view v, bool zero_day_allowed, std::chrono::year_mo
   const int yy = number(v.substr(0, 2));
   const int mm = number(v.substr(2, 2));
   const int dd = number(v.substr(4, 2));
-  if (mm < 1 || mm > 12) return {std::nullopt, "month " + std::string(v.substr(2, 2)) + " is not 01-12 (YYMMDD)"};
+  if (mm < 1 || mm > 12) return {std::nullopt, "month " + std::string(v.substr(2, 2)) + " is not 01-12"};
   const year y{gs1_full_year(yy, static_cast<int>(today.year()))};
   const month m{static_cast<unsigned>(mm)};
   if (dd == 0) {
-    if (!zero_day_allowed) return {std::nullopt, "day 00 is not allowed for this AI (YYMMDD)"};
+    if (!zero_day_allowed) return {std::nullopt, "day 00 is not allowed for this AI"};
     return {last_day_of_month(y, m), {}};
   }
   const year_month_day date{y, m, day{static_cast<unsigned>(dd)}};
-  if (!date.ok()) {
-    std::string problem = "day " + std::string(v.substr(4, 2)) + " does not exist in " +
-                          std::to_string(static_cast<unsigned>(m)) + "/" + std::to_string(static_cast<int>(y));
-    if (mm == 2 && dd == 29) problem += " (not a leap year)";
-    return {std::nullopt, problem + " (YYMMDD)"};
-  }
+  if (!date.ok())
+    return {std::nullopt, "day " + std::string(v.substr(4, 2)) + " does not exist in " + month_year(y / m) +
+                              (mm == 2 && dd == 29 ? " (not a leap year)" : "")};
   return {date, {}};
 }
 
@@ -297,7 +294,7 @@ std::optional<std::string> check_value(const AiSpec& spec, std::string_view valu
       std::string problem = name + ": " + describe_char(value[i]) + " at position " + pos(value_index + i) +
                             " is not allowed; " + std::string(charset_rule(part.charset));
       if (common_gs_stand_in(value[i]) && !options.gs_substitute)
-        problem += ". If the scanner types " + describe_char(value[i]) +
+        problem += "; if the scanner types " + describe_char(value[i]) +
                    " instead of GS (ASCII 29), set gs_substitute for this station";
       return problem;
     }
@@ -333,12 +330,12 @@ std::optional<std::string> check_value(const AiSpec& spec, std::string_view valu
       case Rule::date:
       case Rule::date_zero_day: {
         const auto d = yymmdd(v, part.rule == Rule::date_zero_day, options.today);
-        if (!d.date) return name + ": '" + std::string(v) + "' is not a date: " + d.problem;
+        if (!d.date) return name + ": '" + std::string(v) + "' is not a date YYMMDD: " + d.problem;
         break;
       }
       case Rule::date_time: {
         const auto d = yymmdd(v.substr(0, 6), false, options.today);
-        if (!d.date) return name + ": '" + std::string(v) + "' is not a date: " + d.problem;
+        if (!d.date) return name + ": '" + std::string(v) + "' is not a date and time YYMMDDHHMM: " + d.problem;
         if (number(v.substr(6, 2)) > 23 || number(v.substr(8, 2)) > 59)
           return name + ": '" + std::string(v) + "' has no valid time HHMM after the date (YYMMDDHHMM)";
         break;
@@ -348,7 +345,7 @@ std::optional<std::string> check_value(const AiSpec& spec, std::string_view valu
           return name + ": '" + std::string(v) + "' is neither a date YYMMDD nor a range YYMMDDYYMMDD";
         for (std::size_t at = 0; at < v.size(); at += 6) {
           const auto d = yymmdd(v.substr(at, 6), false, options.today);
-          if (!d.date) return name + ": '" + std::string(v) + "' is not a date: " + d.problem;
+          if (!d.date) return name + ": '" + std::string(v) + "' is not a date YYMMDD: " + d.problem;
         }
         break;
       }

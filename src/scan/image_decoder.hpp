@@ -88,14 +88,18 @@ public:
   // Every barcode of the configured symbologies in the image, in reading
   // order (top to bottom, left to right). An empty list if there is none; a
   // refusal if the bytes are not a PNG or JPEG image or the image cannot be
-  // decoded. ZXing runs in a worker process (see isolated_worker.hpp),
-  // forked on the first call. Thread-safe: calls queue for the worker.
+  // decoded. The image file is decoded and ZXing runs in a worker process
+  // (see isolated_worker.hpp), forked on the first call. Thread-safe: calls
+  // queue for the worker.
   Result<std::vector<DecodedSymbol>> decode(std::span<const std::uint8_t> image_bytes) const;
   Result<std::vector<DecodedSymbol>> decode(const GrayImage& image) const;
 
   const DecoderOptions& options() const { return options_; }
 
 private:
+  Result<std::vector<DecodedSymbol>> look(bool encoded, int width, int height,
+                                          std::span<const std::uint8_t> data) const;
+
   DecoderOptions options_;
   std::unique_ptr<IsolatedWorker> worker_;
 };
