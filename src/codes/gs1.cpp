@@ -396,6 +396,55 @@ Result<Code> build(std::vector<Field> fields, const ParseOptions& options, Code 
   return code;
 }
 
+struct HriField {
+  std::string ai;
+  std::string value;
+  std::size_t ai_index;
+  std::size_t value_index;
+};
+
+// "(01)…(17)…(10)…" into its fields. "(NN)" opens a field only if NN is an
+// AI we know: character set 82 allows parentheses inside values too.
+Result<std::vector<HriField>> split_hri(std::string_view data, std::size_t offset) {
+  const auto ai_at = [&](std::size_t at) -> std::optional<std::string> {
+    if (at >= data.size() || data[at] != '(') return std::nullopt;
+    const std::size_t close = data.find(')', at);
+    if (close == std::string_view::npos || close - at - 1 < 2 || close - at - 1 > 4) return std::nullopt;
+    const std::string_view ai = data.substr(at + 1, close - at - 1);
+    if (!all_digits(ai) || !find_ai(ai)) return std::nullopt;
+    return std::string(ai);
+  };
+  const auto skip_spaces = [&](std::size_t at) {
+    while (at < data.size() && data[at] == ' ') ++at;
+    return at;
+  };
+  std::vector<HriField> fields;
+  std::size_t i = skip_spaces(0);
+  while (i < data.size()) {
+    const auto ai = ai_at(i);
+    if (!ai) {
+      if (data[i] != '(')
+        return fail("GS1 human-readable form: expected '(' and an Application Identifier at position " +
+                    pos(offset + i) + ", found " + describe_char(data[i]));
+      const std::size_t close = data.find(')', i);
+      const std::string_view inside =
+          data.substr(i + 1, close == std::string_view::npos ? std::string_view::npos : close - i - 1);
+      return fail("GS1 human-readable form: '(" + printable(inside, 8) + ")' at position " + pos(offset + i) +
+                  " is not an Application Identifier steritrack knows");
+    }
+    const std::size_t value_start = skip_spaces(i + ai->size() + 2);
+    std::size_t next = value_start;
+    while (next < data.size() && !ai_at(next)) ++next;
+    std::size_t value_end = next;
+    while (value_end > value_start && data[value_end - 1] == ' ') --value_end;  // "(01) 0950… (17) 2812…"
+    fields.push_back(HriField{*ai, std::string(data.substr(value_start, value_end - value_start)), offset + i,
+                              offset + value_start});
+    i = next;
+  }
+  if (fields.empty()) return fail("GS1 human-readable form without any field");
+  return fields;
+}
+
 }  // namespace
 
 std::string_view ai_title(std::string_view ai) {
@@ -403,6 +452,19 @@ std::string_view ai_title(std::string_view ai) {
     if (spec.ai == ai) return spec.title;
   if (family_spec(ai)) return family_spec(ai)->title;
   return {};
+}
+
+std::optional<std::string> element_string_from_hri(std::string_view hri) {
+  const auto fields = split_hri(hri, 0);
+  if (!fields) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < fields->size(); ++i) {
+    const auto& f = (*fields)[i];
+    if (f.value.find(kGroupSeparator) != std::string::npos) return std::nullopt;
+    out += f.ai + f.value;
+    if (i + 1 < fields->size() && !predefined_length(f.ai)) out += kGroupSeparator;
+  }
+  return out;
 }
 
 namespace detail {
@@ -469,47 +531,15 @@ Result<Code> parse_gs1_element_string(std::string_view data, std::size_t offset,
 }
 
 Result<Code> parse_gs1_hri(std::string_view data, std::size_t offset, const ParseOptions& options, Code code) {
-  // "(NN)" opens a field only if NN is an AI we know: CSET 82 allows
-  // parentheses inside values too.
-  const auto ai_at = [&](std::size_t at) -> std::optional<std::string> {
-    if (at >= data.size() || data[at] != '(') return std::nullopt;
-    const std::size_t close = data.find(')', at);
-    if (close == std::string_view::npos || close - at - 1 < 2 || close - at - 1 > 4) return std::nullopt;
-    const std::string_view ai = data.substr(at + 1, close - at - 1);
-    if (!all_digits(ai) || !find_ai(ai)) return std::nullopt;
-    return std::string(ai);
-  };
-  const auto skip_spaces = [&](std::size_t at) {
-    while (at < data.size() && data[at] == ' ') ++at;
-    return at;
-  };
+  auto split = split_hri(data, offset);
+  if (!split) return fail(split.error());
   std::vector<Field> fields;
-  std::size_t i = skip_spaces(0);
-  while (i < data.size()) {
-    const auto ai = ai_at(i);
-    if (!ai) {
-      if (data[i] != '(')
-        return fail("GS1 human-readable form: expected '(' and an Application Identifier at position " +
-                    pos(offset + i) + ", found " + describe_char(data[i]));
-      const std::size_t close = data.find(')', i);
-      const std::string_view inside =
-          data.substr(i + 1, close == std::string_view::npos ? std::string_view::npos : close - i - 1);
-      return fail("GS1 human-readable form: '(" + printable(inside, 8) + ")' at position " + pos(offset + i) +
-                  " is not an Application Identifier steritrack knows");
-    }
-    const auto spec = find_ai(*ai);
-    const std::size_t value_start = skip_spaces(i + ai->size() + 2);
-    std::size_t next = value_start;
-    while (next < data.size() && !ai_at(next)) ++next;
-    std::size_t value_end = next;
-    while (value_end > value_start && data[value_end - 1] == ' ') --value_end;  // "(01) 0950... (17) 2812..."
-    const std::string_view value = data.substr(value_start, value_end - value_start);
+  for (const auto& f : *split) {
+    const auto spec = find_ai(f.ai);
     AiSpec named = *spec;
-    named.ai = *ai;
-    if (auto problem = check_value(named, value, offset + i, offset + value_start, false, options))
-      return fail(*problem);
-    fields.push_back(Field{*ai, *spec, std::string(value), offset + i});
-    i = next;
+    named.ai = f.ai;
+    if (auto problem = check_value(named, f.value, f.ai_index, f.value_index, false, options)) return fail(*problem);
+    fields.push_back(Field{f.ai, *spec, f.value, f.ai_index});
   }
   return build(std::move(fields), options, std::move(code));
 }

@@ -10,6 +10,7 @@
 #include <ZXing/ReadBarcode.h>
 #include <stb_image.h>
 
+#include "codes/code.hpp"
 #include "scan/isolated_worker.hpp"
 
 namespace steritrack::scan {
@@ -57,8 +58,11 @@ DecodedSymbol to_symbol(const ZXing::Result& r) {
     s.gs1 = true;
     s.text = "]e001" + text;
   } else if (r.format() == F::DataBarExpanded) {
-    s.gs1 = true;  // ZXing 1.4 gives the human-readable "(01)…(10)…" form
-    s.text = text;
+    // ZXing 1.4 gives the human-readable "(01)…(10)…" form; a scanner sends
+    // the element string.
+    s.gs1 = true;
+    const auto element_string = codes::element_string_from_hri(text);
+    s.text = element_string ? s.symbology_id + *element_string : text;
   } else if (s.gs1 || r.format() == F::UPCE) {
     s.text = s.symbology_id + text;
   } else {

@@ -25,8 +25,7 @@ struct DecodedSymbol {
   // The text as a scanner with symbology identifiers switched on would send
   // it for GS1 symbols (and UPC-E, whose 8 digits are otherwise read as
   // EAN-8): "]d2" + the element string with ASCII 29 between fields; DataBar
-  // as "]e001" + GTIN-14; DataBar Expanded in GS1 human-readable form. Any
-  // other symbol: its decoded text. codes::parse accepts all of these.
+  // as "]e001" + GTIN-14. Any other symbol: its decoded text.
   std::string text;
   std::string symbology;     // "DataMatrix", "Code128", "QRCode", "EAN-13", "UPC-E", "DataBar", ...
   std::string symbology_id;  // the AIM identifier ZXing reports: "]d2", "]C1", "]C0", "]Q1", "]E0", ...

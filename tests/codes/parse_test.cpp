@@ -571,3 +571,21 @@ TEST_CASE("AI titles for people", "[codes]") {
   CHECK(ai_title("3103") == "trade or logistic measure");
   CHECK(ai_title("55").empty());
 }
+
+TEST_CASE("the human-readable form as an element string", "[codes]") {
+  CHECK(element_string_from_hri("(01)09506000134352(10)ABC(17)281231") ==
+        with_gs("0109506000134352" "10ABC<GS>17281231"));
+  CHECK(element_string_from_hri("(01)09506000134352(17)281231(10)ABC") == "010950600013435217281231" "10ABC");
+  CHECK(element_string_from_hri("(422)756(8006)095060001343520102(10)L") ==
+        with_gs("422756<GS>8006095060001343520102<GS>10L"));
+  CHECK(element_string_from_hri("(10)A(1)") == "10A(1)");
+  CHECK_FALSE(element_string_from_hri("(55)123"));
+  CHECK_FALSE(element_string_from_hri("0109506000134352"));
+  CHECK_FALSE(element_string_from_hri(""));
+  // What parse makes of the result is what it makes of the HRI form.
+  const auto hri = parse("(01)09506000134352(10)ABC(17)281231", kToday);
+  const auto raw = parse(*element_string_from_hri("(01)09506000134352(10)ABC(17)281231"), kToday);
+  REQUIRE(hri);
+  REQUIRE(raw);
+  CHECK(hri->ai == raw->ai);
+}
