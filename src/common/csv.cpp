@@ -14,7 +14,7 @@ Result<std::vector<Record>> parse(std::string_view text) {
   std::string field;
   std::size_t line = 1;
   bool in_quotes = false;
-  bool quoted = false;      // the current field was quoted
+  bool quoted = false;  // the current field was quoted
   bool row_has_data = false;
   rec.line = 1;
 
