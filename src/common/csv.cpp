@@ -3,83 +3,90 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-#include <stdexcept>
 
 namespace steritrack::csv {
+namespace {
+
+std::string at_line(std::size_t line, std::string_view reason) {
+  return "line " + std::to_string(line) + ": " + std::string{reason};
+}
+
+}  // namespace
 
 Result<std::vector<Record>> parse(std::string_view text) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::vector<Record> out;
-  Record rec;
-  std::string field;
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  std::vector<Record> records;
+  std::size_t pos = 0;
   std::size_t line = 1;
-  bool in_quotes = false;
-  bool quoted = false;  // the current field was quoted
-  bool row_has_data = false;
-  rec.line = 1;
-
-  auto end_field = [&] {
-    rec.fields.push_back(std::move(field));
-    field.clear();
-    quoted = false;
+  const auto at_end = [&] { return pos >= text.size(); };
+  // Consumes one line end (CRLF, LF or a lone CR) if there is one here.
+  const auto line_end = [&] {
+    if (at_end()) return false;
+    if (text[pos] == '\r') {
+      ++pos;
+      if (!at_end() && text[pos] == '\n') ++pos;
+    } else if (text[pos] == '\n') {
+      ++pos;
+    } else {
+      return false;
+    }
+    ++line;
+    return true;
   };
-  auto end_row = [&] {
-    end_field();
-    if (row_has_data) out.push_back(std::move(rec));
-    rec = Record{};
-    row_has_data = false;
-  };
 
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          in_quotes = false;
+  while (!at_end()) {
+    if (line_end()) continue;  // blank line
+    Record record;
+    record.line = line;
+    for (;;) {
+      std::string field;
+      if (!at_end() && text[pos] == '"') {
+        const std::size_t opened = line;
+        ++pos;
+        for (;;) {
+          if (at_end()) return fail(at_line(opened, "a quoted field is not closed"));
+          const char c = text[pos];
+          if (c == '"') {
+            if (pos + 1 < text.size() && text[pos + 1] == '"') {
+              field += '"';
+              pos += 2;
+              continue;
+            }
+            ++pos;
+            break;
+          }
+          if (c == '\n' || (c == '\r' && (pos + 1 >= text.size() || text[pos + 1] != '\n'))) ++line;
+          field += c;
+          ++pos;
         }
+        if (!at_end() && text[pos] != ',' && text[pos] != '\r' && text[pos] != '\n')
+          return fail(at_line(line, "unexpected text after a closing quote (a quote inside a quoted field is "
+                                    "written as two quotes)"));
       } else {
-        if (c == '\n') ++line;
-        field += c;
+        while (!at_end() && text[pos] != ',' && text[pos] != '\r' && text[pos] != '\n') {
+          if (text[pos] == '"')
+            return fail(at_line(line, "a quote inside an unquoted field (quote the whole field and double the "
+                                      "quote)"));
+          field += text[pos++];
+        }
       }
-      continue;
+      record.fields.push_back(std::move(field));
+      if (!at_end() && text[pos] == ',') {
+        ++pos;
+        continue;
+      }
+      line_end();
+      break;
     }
-    switch (c) {
-      case '"':
-        if (!field.empty() || quoted)
-          return fail("line " + std::to_string(line) + ": a quote inside an unquoted field");
-        in_quotes = true;
-        quoted = true;
-        row_has_data = true;
-        break;
-      case ',':
-        end_field();
-        row_has_data = true;
-        break;
-      case '\r':
-        if (i + 1 < text.size() && text[i + 1] == '\n') break;
-        return fail("line " + std::to_string(line) + ": a carriage return outside quotes");
-      case '\n':
-        end_row();
-        ++line;
-        rec.line = line;
-        break;
-      default:
-        if (quoted) return fail("line " + std::to_string(line) + ": text after a closing quote");
-        field += c;
-        row_has_data = true;
-    }
+    records.push_back(std::move(record));
   }
-  if (in_quotes) return fail("line " + std::to_string(rec.line) + ": a quoted field is not closed");
-  end_row();
-  return out;
+  return records;
 }
 
 std::string where(std::string_view file, std::size_t line, std::string_view field) {
   std::string out{file};
-  out += ", line " + std::to_string(line);
+  out += ", line ";
+  out += std::to_string(line);
   if (!field.empty()) {
     out += ", field ";
     out += field;
@@ -92,42 +99,49 @@ Result<Table> Table::parse(std::string_view file, std::string_view text, std::sp
   if (!records) return fail(std::string{file} + ", " + records.error());
   if (records->empty()) return fail(std::string{file} + ": empty file, expected a header line");
 
-  Table t;
-  t.file_ = std::string{file};
-  const Record& head = records->front();
-  t.header_ = head.fields;
-  std::string errors;
-  auto add = [&](const std::string& e) { errors += (errors.empty() ? "" : "\n") + e; };
-  for (const std::string_view col : columns) {
-    const auto n = std::count(t.header_.begin(), t.header_.end(), col);
-    if (n == 0) add(where(file, head.line) + ": missing column " + std::string{col});
-    if (n > 1) add(where(file, head.line) + ": column " + std::string{col} + " appears more than once");
+  Table table;
+  table.file_ = file;
+  Record& header = records->front();
+  std::vector<std::string> problems;
+  for (const auto& name : header.fields) {
+    if (std::find(columns.begin(), columns.end(), name) == columns.end())
+      problems.push_back(where(file, header.line) + ": unknown column \"" + name + "\"");
+    else if (std::find(table.header_.begin(), table.header_.end(), name) != table.header_.end())
+      problems.push_back(where(file, header.line) + ": column \"" + name + "\" appears twice");
+    table.header_.push_back(name);
   }
-  for (const std::string& h : t.header_)
-    if (std::find(columns.begin(), columns.end(), h) == columns.end())
-      add(where(file, head.line) + ": unknown column '" + h + "'");
-  for (std::size_t i = 1; i < records->size(); ++i) {
-    const Record& r = (*records)[i];
-    if (r.fields.size() != t.header_.size())
-      add(where(file, r.line) + ": " + std::to_string(r.fields.size()) + " fields, expected " +
-          std::to_string(t.header_.size()));
+  for (const auto& name : columns)
+    if (std::find(header.fields.begin(), header.fields.end(), name) == header.fields.end())
+      problems.push_back(where(file, header.line) + ": missing column \"" + std::string{name} + "\"");
+  if (problems.empty()) {
+    for (std::size_t i = 1; i < records->size(); ++i) {
+      Record& row = (*records)[i];
+      if (row.fields.size() != table.header_.size())
+        problems.push_back(where(file, row.line) + ": " + std::to_string(row.fields.size()) + " fields, expected " +
+                           std::to_string(table.header_.size()));
+      else
+        table.rows_.push_back(std::move(row));
+    }
   }
-  if (!errors.empty()) return fail(errors);
-  t.rows_.assign(records->begin() + 1, records->end());
-  return t;
+  if (!problems.empty()) {
+    std::string joined;
+    for (const auto& p : problems) joined += (joined.empty() ? "" : "\n") + p;
+    return fail(joined);
+  }
+  return table;
 }
 
 Result<Table> Table::read(const std::string& path, std::span<const std::string_view> columns) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path + ": cannot read the file");
+  if (!in) return fail(path + ": cannot open the file");
   std::ostringstream text;
   text << in.rdbuf();
+  if (in.bad()) return fail(path + ": cannot read the file");
   return parse(path, text.str(), columns);
 }
 
 const std::string& Table::field(const Record& row, std::string_view column) const {
   const auto it = std::find(header_.begin(), header_.end(), column);
-  if (it == header_.end()) throw std::logic_error("csv: no column " + std::string{column});
   return row.fields.at(static_cast<std::size_t>(it - header_.begin()));
 }
 

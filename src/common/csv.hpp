@@ -29,12 +29,13 @@ std::string where(std::string_view file, std::size_t line, std::string_view fiel
 
 // A CSV file whose first line names its columns.
 class Table {
- public:
+public:
   // Parses text read from `file` (the name is only used in messages). The
   // header must name each of `columns` exactly once, in any order, and no
   // other column; every row must have as many fields as the header. All such
   // problems are reported, one per line of the error.
-  static Result<Table> parse(std::string_view file, std::string_view text, std::span<const std::string_view> columns);
+  static Result<Table> parse(std::string_view file, std::string_view text,
+                             std::span<const std::string_view> columns);
   // Reads and parses a file; an unreadable file is an error naming it.
   static Result<Table> read(const std::string& path, std::span<const std::string_view> columns);
 
@@ -44,7 +45,7 @@ class Table {
   // table was parsed with.
   const std::string& field(const Record& row, std::string_view column) const;
 
- private:
+private:
   std::string file_;
   std::vector<std::string> header_;
   std::vector<Record> rows_;
