@@ -111,7 +111,8 @@ TEST_CASE("indicator add, release and recall on the command line", "[sterilizati
     CHECK_THAT(j[0]["effects"].get<std::string>(), Catch::Contains("load released"));
   }
   SECTION("an override release is on the record") {
-    const auto r = run(w, {"release", "A/1042", "--operator", "U-0042", "--override", "urgent case", "--format", "csv"});
+    const auto r =
+        run(w, {"release", "A/1042", "--operator", "U-0042", "--override", "urgent case", "--format", "csv"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::StartsWith("sterilizer,cycle,status,released_by,released_at,packs\n"
