@@ -5,26 +5,16 @@
 //   2. stored bytes per hour-long 1 Hz cycle: the blob, and a row per sample;
 //   3. `log` for one sterilizer-month on a generated 500k-cycle database.
 // Usage: bench_cycles [--quick] [--keep DIR]   (run by hand; prints figures)
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <mutex>
 #include <random>
-#include <thread>
 
-#include <mqtt/async_client.h>
-
+#include "bench/broker_pipe.hpp"
 #include "common/time.hpp"
 #include "report/log.hpp"
 #include "simulator/trace.hpp"
@@ -32,6 +22,7 @@
 #include "sterilization/samples.hpp"
 #include "store/migrations.hpp"
 #include "store/writer.hpp"
+#include "support/broker.hpp"
 
 namespace fs = std::filesystem;
 using namespace steritrack;
@@ -45,7 +36,7 @@ const TimePoint kStart = *parse_rfc3339("2026-11-27T07:00:00Z");
 const std::string kDevices = STERITRACK_DEVICES_DIR;
 
 std::vector<sterilization::DeviceProfile> profiles() {
-  return {sterilization::load_profile(kDevices, "generic-json")};
+  return {sterilization::load_profile(kDevices + "/profiles", "generic-json")};
 }
 
 // N sterilizers each running one hour-long 1 Hz cycle at the same time,
@@ -120,92 +111,7 @@ double ingest(const fs::path& dir, const std::vector<simulator::Message>& messag
   return static_cast<double>(messages.size()) / s;
 }
 
-// ---- 1b. the broker pipe -------------------------------------------------
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  const int port = ntohs(a.sin_port);
-  close(fd);
-  return port;
-}
-
-class Mosquitto {
-public:
-  explicit Mosquitto(const fs::path& dir) : port_(free_port()) {
-    const auto conf = dir / "mosquitto.conf";
-    std::ofstream(conf) << "listener " << port_ << " 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n"
-                        << "persistence false\nlog_dest none\n";
-    pid_ = fork();
-    if (pid_ == 0) {
-      execlp("mosquitto", "mosquitto", "-c", conf.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    // Ready when it accepts a connection.
-    for (int i = 0; i < 100; ++i) {
-      const int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in a{};
-      a.sin_family = AF_INET;
-      a.sin_port = htons(static_cast<std::uint16_t>(port_));
-      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      const bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-      close(fd);
-      if (up) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds{50});
-    }
-    throw std::runtime_error("mosquitto did not start");
-  }
-  ~Mosquitto() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
-
-private:
-  int port_;
-  pid_t pid_ = -1;
-};
-
-struct Counter : mqtt::callback {
-  std::mutex m;
-  std::condition_variable cv;
-  std::size_t n = 0;
-  void message_arrived(mqtt::const_message_ptr) override {
-    std::lock_guard lock(m);
-    ++n;
-    cv.notify_one();
-  }
-};
-
-double broker_pipe(const fs::path& dir, const std::vector<simulator::Message>& messages) {
-  Mosquitto broker(dir);
-  mqtt::async_client sub(broker.url(), "bench-sub");
-  Counter counter;
-  sub.set_callback(counter);
-  mqtt::connect_options opts;
-  opts.set_clean_session(true);
-  opts.set_max_inflight(65535);
-  sub.connect(opts)->wait();
-  sub.subscribe("steritrack/sterilizer/+/event", 1)->wait();
-  mqtt::create_options create(MQTTVERSION_3_1_1, static_cast<int>(messages.size()) + 10);
-  mqtt::async_client pub(broker.url(), "bench-pub", create);
-  pub.connect(opts)->wait();
-  const auto t0 = Wall::now();
-  for (const auto& msg : messages) pub.publish(msg.topic, msg.payload.data(), msg.payload.size(), 1, false);
-  {
-    std::unique_lock lock(counter.m);
-    counter.cv.wait_for(lock, std::chrono::minutes{5}, [&] { return counter.n == messages.size(); });
-  }
-  const double s = seconds_since(t0);
-  pub.disconnect()->wait();
-  sub.disconnect()->wait();
-  return static_cast<double>(counter.n) / s;
-}
+// ---- 1b. the broker pipe: bench::measure_broker_pipe (bench/broker_pipe.hpp)
 
 // ---- 2. bytes per hour-long cycle ------------------------------------------
 
@@ -299,7 +205,8 @@ int main(int argc, char** argv) {
   // 1. ingest against the broker pipe
   const int sterilizers = quick ? 2 : 8;
   const auto messages = interleaved_traces(sterilizers);
-  const double pipe = broker_pipe(dir, messages);
+  testkit::Broker broker;
+  const double pipe = bench::measure_broker_pipe(broker.url(), messages.size(), messages.front().payload.size()).rate();
   const double rate = ingest(dir, messages, sterilizers);
   std::printf("ingest: %zu messages (%d sterilizers, one hour-long 1 Hz cycle each): recorder %.0f msg/s;"
               " broker pipe (QoS 1) %.0f msg/s; ratio %.2f\n",
