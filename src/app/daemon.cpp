@@ -64,7 +64,7 @@ DeviceSetup load_devices(const Config& config) {
     for (const auto& s : config.sterilizers) {
       by_sterilizer[s.id] = s.profile;
       const bool loaded = std::any_of(profiles.begin(), profiles.end(), [&](const auto& p) { return p.name == s.profile; });
-      if (!loaded) profiles.push_back(sterilization::load_profile(config.devices_dir, s.profile));
+      if (!loaded) profiles.push_back(sterilization::load_profile(config.devices_dir + "/profiles", s.profile));
     }
     d.router = std::make_unique<sterilization::ProfileRouter>(profiles, by_sterilizer, config.mqtt.topic_prefix);
   } catch (const sterilization::ProgramError& e) {
