@@ -13,6 +13,8 @@
 #include "alerts/alerts.hpp"
 #include "app/scan_service.hpp"
 #include "common/time.hpp"
+#include "inventory/station_modes.hpp"
+#include "inventory/stock_alerts.hpp"
 #include "mqtt/client.hpp"
 #include "stations/station.hpp"
 #include "store/migrations.hpp"
@@ -204,8 +206,17 @@ struct Daemon::Impl {
 
   // Time-based alert rules read the clock now, never a date from start-up.
   void check_time_rules() {
-    writer->submit([](store::Connection&) {},
-                   [this](std::exception_ptr) { asio::post(io, [this] { publish_alert_changes(); }); });
+    writer->submit([this](store::Connection& db) { inventory::check_dates(db, clock.now(), config.policy); },
+                   [this](std::exception_ptr error) {
+                     if (error) {
+                       try {
+                         std::rethrow_exception(error);
+                       } catch (const std::exception& e) {
+                         spdlog::error("alerts.check_failed error=\"{}\"", e.what());
+                       }
+                     }
+                     asio::post(io, [this] { publish_alert_changes(); });
+                   });
   }
 
   void reload() {
@@ -252,7 +263,12 @@ struct Daemon::Impl {
 
   int run() {
     open_database();
+    dispatcher.set_handler(stations::Mode::receive, std::make_shared<inventory::ReceiveMode>());
+    dispatcher.set_handler(stations::Mode::consume, std::make_shared<inventory::ConsumeMode>());
+    dispatcher.set_handler(stations::Mode::count, std::make_shared<inventory::CountMode>());
     scans = std::make_unique<ScanService>(config, dispatcher);
+    // Dates moved while the daemon was down: check them before the first tick.
+    check_time_rules();
     wait_signals();
     start_mqtt();
     arm_watchdog();
