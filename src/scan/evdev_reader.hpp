@@ -25,7 +25,8 @@ struct EvdevOptions {
   ReopenBackoff reopen{};
 };
 
-// Runs on `io`: construct, start() and stop() on the io_context's thread.
+// Runs on `io`: construct, start() and stop() on the io_context's thread,
+// and destroy it before `io`.
 // Scans go to `on_scan` on that thread; dropped scans are logged.
 class EvdevReader {
 public:

@@ -27,7 +27,8 @@ struct SerialOptions {
   ReopenBackoff reopen{};
 };
 
-// Runs on `io`: construct, start() and stop() on the io_context's thread.
+// Runs on `io`: construct, start() and stop() on the io_context's thread,
+// and destroy it before `io`.
 // Scans go to `on_scan` on that thread; dropped lines are logged.
 class SerialReader {
 public:
