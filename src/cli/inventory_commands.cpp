@@ -86,17 +86,16 @@ void transfer(Context& ctx, const TransferArgs& a) {
     lot = *a.lot;
   } else {
     // Without --lot, the one lot the source holds; several need a choice.
-    std::vector<std::string> held;
-    for (const auto& l : inventory::stock_at(db, supply.code, a.from))
-      if (l.quantity > 0) held.push_back(l.lot.empty() ? "\"\" (no lot)" : l.lot);
+    std::vector<inventory::LotStock> held;
+    for (auto& l : inventory::stock_at(db, supply.code, a.from))
+      if (l.quantity > 0) held.push_back(std::move(l));
     if (held.empty()) throw Failure(supply.code + " has no stock at " + a.from);
     if (held.size() > 1) {
       std::string list;
-      for (const auto& h : held) list += (list.empty() ? "" : ", ") + h;
+      for (const auto& h : held) list += (list.empty() ? "" : ", ") + (h.lot.empty() ? "\"\" (no lot)" : h.lot);
       throw Failure(supply.code + " has several lots at " + a.from + " (" + list + "): choose one with --lot");
     }
-    for (const auto& l : inventory::stock_at(db, supply.code, a.from))
-      if (l.quantity > 0) lot = l.lot;
+    lot = held.front().lot;
   }
   const inventory::Origin origin{std::nullopt, "", a.operator_badge, ctx.now()};
   const auto moved = inventory::transfer(db, supply, lot, a.from, a.to, a.quantity, origin);

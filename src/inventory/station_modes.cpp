@@ -72,6 +72,13 @@ std::string describe_lot(std::string_view lot, const std::optional<Date>& expiry
   return out;
 }
 
+// A mode's greeting: where it works and what to do, or what is missing.
+Outcome greet(const ScanContext& ctx, std::string_view mode, std::string_view instructions) {
+  if (ctx.station.location.empty())
+    return stations::accept(std::string{mode} + ": this station has no location yet; scan a location label (L-…) first");
+  return stations::accept(std::string{mode} + " at " + ctx.station.location + ": " + std::string{instructions});
+}
+
 std::string reorder_note(ScanContext& ctx, const Supply& supply) {
   if (alerts::is_unresolved(ctx.db, "stockout", supply.code)) return " — out of stock";
   if (alerts::is_unresolved(ctx.db, "reorder", supply.code)) return " — at or below the reorder point";
@@ -101,7 +108,7 @@ Outcome ReceiveMode::scan(ScanContext& ctx, const codes::Code& code) {
 }
 
 Outcome ReceiveMode::enter(ScanContext& ctx) {
-  return stations::accept("RECEIVE at " + ctx.station.location + ": scan each carton's label");
+  return greet(ctx, "RECEIVE", "scan each carton's label");
 }
 Outcome ReceiveMode::done(ScanContext&) { return stations::accept("RECEIVE: nothing open to finish"); }
 Outcome ReceiveMode::cancel(ScanContext&) { return stations::accept("RECEIVE: nothing open to cancel"); }
@@ -133,7 +140,7 @@ Outcome ConsumeMode::scan(ScanContext& ctx, const codes::Code& code) {
 }
 
 Outcome ConsumeMode::enter(ScanContext& ctx) {
-  return stations::accept("CONSUME at " + ctx.station.location + ": scan each supply as you take it");
+  return greet(ctx, "CONSUME", "scan each supply as you take it");
 }
 Outcome ConsumeMode::done(ScanContext&) { return stations::accept("CONSUME: nothing open to finish"); }
 Outcome ConsumeMode::cancel(ScanContext&) { return stations::accept("CONSUME: nothing open to cancel"); }
@@ -193,9 +200,9 @@ Outcome CountMode::scan(ScanContext& ctx, const codes::Code& code) {
 Outcome CountMode::enter(ScanContext& ctx) {
   ctx.station.open_step = nullptr;
   count_step(ctx);
-  return stations::accept("COUNT at " + ctx.station.location +
-                          ": scan every item or case of the supplies you count, then DONE. Lots of a counted supply "
-                          "that you do not scan are set to 0");
+  return greet(ctx, "COUNT",
+               "scan every item or case of the supplies you count, then DONE. Lots of a counted supply that you do "
+               "not scan are set to 0");
 }
 
 Outcome CountMode::done(ScanContext& ctx) {

@@ -36,10 +36,24 @@ std::optional<LotFacts> lot_facts(store::Connection& db, std::int64_t lot_id) {
 
 std::string lot_name(std::string_view lot) { return lot.empty() ? std::string{kNoLot} : "lot " + std::string{lot}; }
 
+// alerts::set, except that an unresolved alert that would say the same is
+// left alone: the periodic date check and repeated scans do not republish
+// an unchanged alert (its message carries the numbers that change).
+void update_alert(store::Connection& db, bool condition, std::string_view kind, const std::string& subject,
+                  const std::string& message, TimePoint now) {
+  if (!condition) {
+    alerts::resolve(db, kind, subject, now);
+    return;
+  }
+  const auto current =
+      db.query_text("SELECT message FROM alerts WHERE kind = ? AND subject = ? AND state <> 'resolved'", kind, subject);
+  if (current != message) alerts::raise(db, kind, subject, message, now);
+}
+
 }  // namespace
 
 std::string lot_subject(std::string_view supply, std::string_view lot) {
-  return std::string{supply} + "/" + (lot.empty() ? std::string{kNoLot} : std::string{lot});
+  return alerts::lot_subject(supply, lot.empty() ? kNoLot : lot);
 }
 
 void check_supply(store::Connection& db, const Supply& supply, TimePoint now) {
@@ -63,7 +77,7 @@ void check_supply(store::Connection& db, const Supply& supply, TimePoint now) {
               std::to_string(suggested_quantity(supply.par_level, usable, ordered, supply.reorder_qty)) +
               (supply.vendor.empty() ? "" : " from " + supply.vendor);
   }
-  alerts::set(db, reorder, "reorder", supply.code, alerts::Severity::warning, message, now);
+  update_alert(db, reorder, "reorder", supply.code, message, now);
 
   const bool stockout = usable == 0;
   if (stockout) {
@@ -71,7 +85,7 @@ void check_supply(store::Connection& db, const Supply& supply, TimePoint now) {
     if (expired > 0) message += " that is in date (" + std::to_string(expired) + " expired)";
     if (ordered > 0) message += ", " + std::to_string(ordered) + " on order";
   }
-  alerts::set(db, stockout, "stockout", supply.code, alerts::Severity::critical, message, now);
+  update_alert(db, stockout, "stockout", supply.code, message, now);
 }
 
 void check_lot(store::Connection& db, std::int64_t lot_id, TimePoint now, const Policy& policy) {
@@ -90,10 +104,10 @@ void check_lot(store::Connection& db, std::int64_t lot_id, TimePoint now, const 
     message = what + " expires " + format_date(*lot->expiry) +
               (days == 0 ? " (today)" : " (in " + std::to_string(days) + (days == 1 ? " day)" : " days)")) + stock;
   }
-  alerts::set(db, state == ExpiryState::expiring, "expiring", subject, alerts::Severity::info, message, now);
+  update_alert(db, state == ExpiryState::expiring, "expiring", subject, message, now);
   if (state == ExpiryState::expired)
     message = what + " expired " + format_date(*lot->expiry) + stock + " — take it out of use";
-  alerts::set(db, state == ExpiryState::expired, "expired", subject, alerts::Severity::warning, message, now);
+  update_alert(db, state == ExpiryState::expired, "expired", subject, message, now);
 }
 
 DateCheck check_dates(store::Connection& db, TimePoint now, const Policy& policy) {

@@ -346,3 +346,16 @@ TEST_CASE("COUNT: cancel drops the tally; another location must wait", "[invento
   CHECK(desk.done(count).message == "COUNT: nothing counted, nothing changed");
   CHECK(f.count_rows("SELECT count(*) FROM stock_ledger WHERE kind = 'count'") == 0);
 }
+
+TEST_CASE("entering a mode says where and what to do", "[inventory][modes]") {
+  Fixture f;
+  Station desk{f};
+  ReceiveMode receive;
+  ConsumeMode consume;
+  CHECK(desk.enter(receive).message == "RECEIVE at L-STORE-1: scan each carton's label");
+  CHECK(desk.enter(consume).message == "CONSUME at L-STORE-1: scan each supply as you take it");
+  CHECK(desk.done(consume).message == "CONSUME: nothing open to finish");
+  desk.state.location.clear();
+  CHECK(desk.enter(receive).message ==
+        "RECEIVE: this station has no location yet; scan a location label (L-…) first");
+}
