@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/config.hpp"
@@ -42,6 +43,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // Logs go to stderr (journald under systemd); stdout stays for --check-config.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("steritrackd"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   try {
     steritrack::app::Config config = steritrack::app::load_config(config_path);
