@@ -56,7 +56,7 @@ std::string feedback_json(const ScanFeedback& f) {
 
 ScanService::ScanService(const Config& config, stations::Dispatcher& dispatcher)
     : config_(config), dispatcher_(dispatcher) {
-  for (const auto& s : config_.stations) stations_[s.id] = &s;
+  for (const auto& s : config_.stations) stations_[s.id] = s;
 }
 
 ScanFeedback ScanService::process(store::Connection& db, const ScanRequest& req, TimePoint now) {
@@ -79,7 +79,7 @@ ScanFeedback ScanService::process(store::Connection& db, const ScanRequest& req,
   }
 
   const auto cfg = stations_.find(req.station);
-  const StationConfig* station_cfg = cfg == stations_.end() ? nullptr : cfg->second;
+  const StationConfig* station_cfg = cfg == stations_.end() ? nullptr : &cfg->second;
   stations::Station station = stations::load_station(db, req.station, station_cfg ? station_cfg->location : "");
 
   db.execute(

@@ -46,7 +46,7 @@ public:
 private:
   const Config& config_;
   stations::Dispatcher& dispatcher_;
-  std::map<std::string, const StationConfig*> stations_;
+  std::map<std::string, StationConfig> stations_;  // stations do not change on reload
 };
 
 }  // namespace steritrack::app

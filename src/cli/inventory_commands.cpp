@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli.hpp"
-#include "common/csv.hpp"
 #include "common/time.hpp"
 #include "inventory/catalog.hpp"
 #include "inventory/orders.hpp"
@@ -26,21 +25,15 @@ Table orders_table(const std::vector<inventory::Order>& orders) {
 }
 
 void import_supplies(Context& ctx, const std::string& file) {
-  const auto table = csv::Table::read(file, inventory::kSupplyColumns);
-  if (!table) throw Failure(table.error() + "\nnothing was imported");
-  const auto supplies = inventory::supplies_from_csv(*table);
-  if (!supplies) throw Failure(supplies.error() + "\nnothing was imported");
-  auto& db = ctx.db();
-  store::Transaction tx(db);
-  const auto summary = inventory::upsert_supplies(db, *supplies, ctx.now());
-  tx.commit();
+  const auto summary = inventory::import_supplies(ctx.db(), file, ctx.now());
+  if (!summary) throw Failure(summary.error() + "\nnothing was imported");
   if (ctx.format() == Format::table) {
-    *ctx.out << file << ": " << supplies->size() << " supplies imported (" << summary.added << " added, "
-             << summary.updated << " updated)\n";
+    *ctx.out << file << ": " << summary->added + summary->updated << " supplies imported (" << summary->added
+             << " added, " << summary->updated << " updated)\n";
   } else {
     print(*ctx.out,
           Table{{"file", "added", "updated"},
-                {{file, static_cast<std::int64_t>(summary.added), static_cast<std::int64_t>(summary.updated)}}},
+                {{file, static_cast<std::int64_t>(summary->added), static_cast<std::int64_t>(summary->updated)}}},
           ctx.format());
   }
 }

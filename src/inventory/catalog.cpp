@@ -156,6 +156,17 @@ ImportSummary upsert_supplies(store::Connection& db, const std::vector<Supply>& 
   return summary;
 }
 
+Result<ImportSummary> import_supplies(store::Connection& db, const std::string& path, TimePoint now) {
+  const auto table = csv::Table::read(path, kSupplyColumns);
+  if (!table) return fail(table.error());
+  const auto supplies = supplies_from_csv(*table);
+  if (!supplies) return fail(supplies.error());
+  store::Transaction tx(db);
+  const auto summary = upsert_supplies(db, *supplies, now);
+  tx.commit();
+  return summary;
+}
+
 void record_unknown(store::Connection& db, std::string_view code, std::string_view text, std::string_view station,
                     TimePoint now) {
   const std::string ts = format_rfc3339(now);

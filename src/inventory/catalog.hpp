@@ -49,6 +49,11 @@ struct ImportSummary {
 // alerts: a changed reorder point changes the rule's answer.
 ImportSummary upsert_supplies(store::Connection& db, const std::vector<Supply>& supplies, TimePoint now);
 
+// `steritrack supplies import`: reads and validates the whole file, then
+// upserts it in one transaction. Nothing is written when anything is wrong;
+// the error then lists every problem, each naming file, line and field.
+Result<ImportSummary> import_supplies(store::Connection& db, const std::string& path, TimePoint now);
+
 struct UnknownCode {
   std::string code;
   std::string last_text;

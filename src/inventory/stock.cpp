@@ -33,11 +33,16 @@ std::int64_t append_ledger(store::Connection& db, std::string_view kind, std::in
 }
 
 // Adds delta to the on-hand of (lot, location); returns the new on-hand.
+// Stock is only ever taken from a row that has it (an upsert would check
+// the negative insert value against quantity >= 0 first).
 std::int64_t add_stock(store::Connection& db, std::int64_t lot_id, std::string_view location, std::int64_t delta) {
-  auto& s = db.query(
-      "INSERT INTO stock (lot_id, location, quantity) VALUES (?, ?, ?)"
-      " ON CONFLICT (lot_id, location) DO UPDATE SET quantity = quantity + excluded.quantity RETURNING quantity",
-      lot_id, location, delta);
+  auto& s = delta >= 0 ? db.query("INSERT INTO stock (lot_id, location, quantity) VALUES (?, ?, ?)"
+                                  " ON CONFLICT (lot_id, location) DO UPDATE SET quantity = quantity + excluded.quantity"
+                                  " RETURNING quantity",
+                                  lot_id, location, delta)
+                       : db.query("UPDATE stock SET quantity = quantity + ?3 WHERE lot_id = ?1 AND location = ?2"
+                                  " RETURNING quantity",
+                                  lot_id, location, delta);
   s.step();
   const std::int64_t balance = s.get_int(0);
   s.reset();

@@ -131,6 +131,7 @@ VerifyResult verify(store::Connection& db, const VerifyOptions& options) {
   //    entry's stored hash (so one edited entry is one problem, not a
   //    cascade), each hash recomputed from its fields.
   std::unordered_map<std::string, Latest> latest;
+  latest.reserve(static_cast<std::size_t>(db.query_int("SELECT coalesce(max(seq), 0) FROM chain").value_or(0)));
   std::int64_t last_seq = 0;
   std::string last_hash = kGenesisHash;
   {

@@ -177,12 +177,13 @@ HandleResult CycleRecorder::sample(store::Connection& db, const std::string& ste
                                    TimePoint now) {
   const auto row = find_cycle(db, sterilizer, e.cycle);
   if (!row) return refused("sample for unknown cycle " + sterilizer + "/" + e.cycle);
-  if (row->end) return refused("sample for cycle " + row->subject() + ", which ended at " + *row->end);
   const TimePoint at = e.ts.since_start ? row->start_at + *e.ts.since_start : e.ts.at;
 
   std::vector<Sample> samples = stored_samples(*row);
   if (place_sample(samples, make_sample(at, e.phase, e.temp_c, e.pressure_kpa)) == Placement::duplicate)
     return duplicate();
+  // A redelivered sample of an ended cycle is a duplicate (above); a new one is refused.
+  if (row->end) return refused("sample for cycle " + row->subject() + ", which ended at " + *row->end);
   const Summary sum = summarize(row->req, samples);
   db.execute(
       "UPDATE cycles SET samples = ?, sample_count = ?, exposure_s = ?, min_temp_c = ?, max_temp_c = ?,"

@@ -102,7 +102,7 @@ Result<IndicatorRecorded> add_indicator(store::Connection& db, std::string_view 
     if (cycle.status == "quarantined" && cycle.verified == "pass") {
       const auto packs = packs_of_cycle(db, cycle.row).size();
       release_cycle(db, cycle, {"auto:bi_negative", operator_badge, std::nullopt}, policy, now);
-      out.effects.push_back("load released (" + std::to_string(packs) + " packs)");
+      out.effects.push_back("load released (" + std::to_string(packs) + (packs == 1 ? " pack)" : " packs)"));
     }
     const ServiceState service = update_service(db, cycle.sterilizer, policy, now);
     if (service.returned_to_service)

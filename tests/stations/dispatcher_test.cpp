@@ -40,7 +40,7 @@ public:
 };
 
 struct Fixture {
-  testing::TempDb t;
+  testkit::TempDb t;
   Policy policy;
   Station station{"desk", Mode::idle, "", "L-STORE-1", nullptr};
   Dispatcher dispatcher;

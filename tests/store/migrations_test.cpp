@@ -6,8 +6,8 @@
 using namespace steritrack;
 
 TEST_CASE("a new database is migrated to the latest version and recorded", "[store]") {
-  testing::TempDir dir;
-  store::Connection db(dir.file("a.db"));
+  testkit::TempDir dir;
+  store::Connection db((dir / "a.db").string());
   CHECK(store::schema_version(db) == 0);
   CHECK(store::migrate(db) == static_cast<int>(store::migrations().size()));
   CHECK(store::schema_version(db) == store::latest_schema_version());
@@ -25,7 +25,7 @@ TEST_CASE("migrations are numbered in increasing order", "[store]") {
 }
 
 TEST_CASE("a database from a newer steritrack is refused", "[store]") {
-  testing::TempDb t;
+  testkit::TempDb t;
   t.db().execute("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, 'future', 'x')",
                  store::latest_schema_version() + 1);
   CHECK_THROWS_AS(store::migrate(t.db()), store::SchemaError);
@@ -33,20 +33,20 @@ TEST_CASE("a database from a newer steritrack is refused", "[store]") {
 }
 
 TEST_CASE("an older database is reported as needing init", "[store]") {
-  testing::TempDir dir;
-  store::Connection db(dir.file("old.db"));
+  testkit::TempDir dir;
+  store::Connection db((dir / "old.db").string());
   CHECK_THROWS_WITH(store::require_current_schema(db), Catch::Contains("steritrack init"));
 }
 
 TEST_CASE("the database runs in WAL with full sync and foreign keys", "[store]") {
-  testing::TempDb t;
+  testkit::TempDb t;
   CHECK(t.db().query_text("PRAGMA journal_mode") == "wal");
   CHECK(t.db().query_int("PRAGMA synchronous") == 2);
   CHECK(t.db().query_int("PRAGMA foreign_keys") == 1);
 }
 
 TEST_CASE("a transaction rolls back unless committed", "[store]") {
-  testing::TempDb t;
+  testkit::TempDb t;
   {
     store::Transaction tx(t.db());
     t.db().execute("INSERT INTO stations (id, mode) VALUES ('x', 'IDLE')");

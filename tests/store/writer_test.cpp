@@ -30,7 +30,7 @@ struct Completions {
 }  // namespace
 
 TEST_CASE("the writer completes each job only after its commit is visible", "[store][writer]") {
-  testing::TempDb t;
+  testkit::TempDb t;
   store::Writer writer(t.path(), {});
   store::Connection reader(t.path());
   std::atomic<int> visible_at_completion{0};
@@ -53,7 +53,7 @@ TEST_CASE("the writer completes each job only after its commit is visible", "[st
 }
 
 TEST_CASE("a failing job rolls back alone; its batch neighbours commit", "[store][writer]") {
-  testing::TempDb t;
+  testkit::TempDb t;
   Completions c;
   {
     store::Writer writer(t.path(), {});
@@ -76,7 +76,7 @@ TEST_CASE("a failing job rolls back alone; its batch neighbours commit", "[store
 }
 
 TEST_CASE("stopping the writer commits what is queued", "[store][writer]") {
-  testing::TempDb t;
+  testkit::TempDb t;
   {
     store::Writer writer(t.path(), {});
     for (int i = 0; i < 1000; ++i)
@@ -91,7 +91,7 @@ TEST_CASE("stopping the writer commits what is queued", "[store][writer]") {
 }
 
 TEST_CASE("the writer notices commits made by another connection", "[store][writer]") {
-  testing::TempDb t;
+  testkit::TempDb t;
   Completions c;
   store::Writer writer(t.path(), {.max_batch = 256, .external_poll = std::chrono::milliseconds(20)},
                        [&] { c.complete(nullptr); });

@@ -1,37 +1,16 @@
 #pragma once
 // A real SQLite file in a fresh temp folder, migrated to the current schema.
-#include <filesystem>
-#include <random>
 #include <string>
 
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
+#include "support/temp_dir.hpp"
 
-namespace steritrack::testing {
-
-class TempDir {
-public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("steritrack-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-  std::filesystem::path path_;
-};
+namespace steritrack::testkit {
 
 class TempDb {
 public:
-  TempDb() : path_(dir_.file("test.db")), db_(path_) { store::migrate(db_); }
+  TempDb() : path_((dir_ / "test.db").string()), db_(path_) { store::migrate(db_); }
   store::Connection& db() { return db_; }
   const std::string& path() const { return path_; }
   const TempDir& dir() const { return dir_; }
@@ -42,4 +21,4 @@ private:
   store::Connection db_;
 };
 
-}  // namespace steritrack::testing
+}  // namespace steritrack::testkit
