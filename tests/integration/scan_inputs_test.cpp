@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <linux/input.h>
 #include <pty.h>
-#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -28,6 +27,7 @@
 #include "scan/evdev_reader.hpp"
 #include "scan/keymap.hpp"
 #include "scan/serial_reader.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -38,6 +38,7 @@ using steritrack::scan::EvdevReader;
 using steritrack::scan::LineEnd;
 using steritrack::scan::SerialOptions;
 using steritrack::scan::SerialReader;
+using steritrack::testkit::TempDir;
 
 // Quick retries keep the tests short; the doubling is the same as in production.
 constexpr steritrack::scan::ReopenBackoff kFastReopen{20ms, 160ms};
@@ -52,25 +53,6 @@ bool run_until(boost::asio::io_context& io, Done done, std::chrono::milliseconds
   }
   return true;
 }
-
-class TempDir {
-public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "steritrack-scan-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-  fs::path path_;
-};
 
 // Log lines written while it lives, for the stable event names.
 class LogCapture {
