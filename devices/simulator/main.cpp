@@ -55,7 +55,7 @@ std::vector<simulator::Message> generate(const Options& o) {
   if (!program) throw Failed("--program: \"" + o.program + "\" is not in " + o.devices_dir + "/programs.toml", 2);
   std::optional<sterilization::DeviceProfile> vendor;
   if (*format != simulator::Format::generic)
-    vendor = sterilization::load_profile(o.devices_dir, std::string{simulator::profile_name(*format)});
+    vendor = sterilization::load_profile(o.devices_dir + "/profiles", std::string{simulator::profile_name(*format)});
 
   simulator::TraceOptions t;
   t.sterilizer = o.sterilizer;

@@ -101,6 +101,7 @@ Plan plan_cycle(const sterilization::Program& program, const TraceOptions& o) {
 
   Plan plan;
   double walk = 0;  // exposure temperature noise, a bounded random walk
+  double exposure_end_temp = setpoint;  // where the exhaust starts from
   const double cond_end_temp = leak ? 40.0 : 110.0;
   for (int t = step; t < t_end; t += step) {
     Point p{t, Phase::conditioning, 0, 0};
@@ -139,14 +140,15 @@ Plan plan_cycle(const sterilization::Program& program, const TraceOptions& o) {
         if (o.variant == Variant::device_fail && into >= failure_at)
           p.temp_c = program.temp_c - 2.0 - 0.5 * (into - failure_at) / 60.0;
         p.kpa = saturation_kpa(p.temp_c) + noise.between(-0.3, 0.3);
+        exposure_end_temp = p.temp_c;
         if (o.variant == Variant::sample_gap && into >= dip_at && into < dip_at + gap_len) continue;
       }
     } else if (t < t_dry) {
       p.phase = Phase::exhaust;
       const double f = static_cast<double>(t - t_exh) / d.exhaust;
-      const double from = leak ? 7.0 : saturation_kpa(setpoint);
+      const double from = leak ? 7.0 : saturation_kpa(exposure_end_temp);
       p.kpa = lerp(from, kAtmKpa, f);
-      p.temp_c = leak ? 40.0 : lerp(setpoint, 100, f) + noise.between(-0.3, 0.3);
+      p.temp_c = leak ? 40.0 : lerp(exposure_end_temp, 100, f) + noise.between(-0.3, 0.3);
     } else {
       p.phase = Phase::drying;
       const double f = static_cast<double>(t - t_dry) / std::max(1, d.drying);

@@ -27,7 +27,6 @@ CREATE TABLE cycles (
   max_temp_c          REAL,
   f0_min              REAL,
   sample_count        INTEGER NOT NULL DEFAULT 0,
-  samples             BLOB,          -- compact encoding, see sterilization/samples.hpp
   -- Kept up to date by the sterilization workflow so the log is one indexed
   -- scan of this table (compliance.md section 1).
   load                TEXT,          -- the packs' tray IDs, ';'-separated
@@ -40,6 +39,9 @@ CREATE TABLE cycles (
   released_by         TEXT,
   released_at         TEXT,
   last_event_at       TEXT,          -- daemon time of the cycle's last event
+  -- Last, so reading the log's columns never walks through a blob's
+  -- overflow pages.
+  samples             BLOB,          -- compact encoding, see sterilization/samples.hpp
   UNIQUE (sterilizer, cycle)
 );
 CREATE INDEX cycles_start ON cycles (start);

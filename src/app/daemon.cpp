@@ -16,6 +16,8 @@
 #include "inventory/station_modes.hpp"
 #include "inventory/stock_alerts.hpp"
 #include "mqtt/client.hpp"
+#include "report/chain.hpp"
+#include "scan/image_decoder.hpp"
 #include "scan/evdev_reader.hpp"
 #include "scan/line_splitter.hpp"
 #include "scan/serial_reader.hpp"
@@ -103,6 +105,9 @@ struct Daemon::Impl {
   std::unique_ptr<alerts::Publisher> alert_publisher;  // used on the writer thread only
   std::vector<std::unique_ptr<scan::SerialReader>> serial_readers;
   std::vector<std::unique_ptr<scan::EvdevReader>> evdev_readers;
+  // Image decoding takes milliseconds to seconds: it runs off the loop.
+  scan::ImageDecoder image_decoder;
+  asio::thread_pool decode_pool{1};
   // Retained alert topics seen right after a connect, for the resync.
   std::vector<std::string> retained_alert_topics;
   asio::steady_timer resync_timer{io};
@@ -182,12 +187,20 @@ struct Daemon::Impl {
   }
 
   void on_message(const mqtt::Message& msg) {
-    if (stopping) return;
     const std::string scan_prefix = topic("scan/");
     if (msg.topic.rfind(scan_prefix, 0) == 0) {
       std::string rest = msg.topic.substr(scan_prefix.size());
+      if (rest.size() > 6 && rest.ends_with("/image")) {
+        const std::string station = rest.substr(0, rest.size() - 6);
+        if (!scans_for_station(station)) {
+          refuse_message(msg.topic, "station \"" + station + "\" is not in the config");
+          return;
+        }
+        decode_image(msg.topic, station, msg.payload);
+        return;
+      }
       if (rest.find('/') != std::string::npos) {
-        refuse_message(msg.topic, "unexpected scan topic (images are not enabled in this build)");
+        refuse_message(msg.topic, "unexpected scan topic");
         return;
       }
       if (!scans_for_station(rest)) {
@@ -220,6 +233,37 @@ struct Daemon::Impl {
     for (auto& event : mapped->events) submit_event(msg.topic, mapped->sterilizer, std::move(event));
   }
 
+  // Every barcode in the image is a scan, in reading order. Its id comes
+  // from the image's hash and the barcode's place, so a redelivered image
+  // is applied once.
+  void decode_image(const std::string& topic_name, const std::string& station, std::string bytes) {
+    asio::post(decode_pool, [this, topic_name, station, bytes = std::move(bytes)] {
+      const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+      auto symbols = image_decoder.decode(std::span<const std::uint8_t>{data, bytes.size()});
+      const std::string image_id = report::sha256_hex(bytes).substr(0, 24);
+      asio::post(io, [this, topic_name, station, image_id, symbols = std::move(symbols)]() mutable {
+        if (!symbols) {
+          refuse_message(topic_name, symbols.error());
+          ScanFeedback fb;
+          fb.message = "Image refused: " + symbols.error();
+          fb.ts = format_rfc3339(clock.now());
+          publish_feedback(station, fb);
+          return;
+        }
+        if (symbols->empty()) {
+          ScanFeedback fb;
+          fb.message = "No barcode found in the image";
+          fb.ts = format_rfc3339(clock.now());
+          publish_feedback(station, fb);
+          return;
+        }
+        for (std::size_t i = 0; i < symbols->size(); ++i)
+          submit_scan(ScanRequest{station, std::move((*symbols)[i].text), "img:" + image_id + ":" + std::to_string(i),
+                                  "image"});
+      });
+    });
+  }
+
   void submit_event(const std::string& topic_name, const std::string& sterilizer,
                     sterilization::CanonicalEvent event) {
     auto result = std::make_shared<sterilization::HandleResult>();
@@ -250,8 +294,8 @@ struct Daemon::Impl {
     mqtt->on_message([this](const mqtt::Message& m) { on_message(m); });
     mqtt->on_connected([this](bool) {
       // Retained alert topics must match the database after every (re)connect:
-      // give the broker a moment to send what it retains, then resync.
-      retained_alert_topics.clear();
+      // give the broker a moment to send what it retains (some of it may
+      // already be here: it follows the SUBACK), then resync.
       resync_timer.expires_after(std::chrono::milliseconds(500));
       resync_timer.async_wait([this](const boost::system::error_code& ec) {
         if (!ec && !stopping) resync_alerts();
@@ -263,6 +307,7 @@ struct Daemon::Impl {
       }
     });
     mqtt->on_connection_lost([this](const std::string&) {
+      retained_alert_topics.clear();
       writer->submit([this](store::Connection&) { alert_publisher->disconnected(); }, {});
     });
     std::vector<std::string> filters = {topic("scan/+"), topic("scan/+/image"), alert_publisher->retained_filter()};
@@ -355,17 +400,23 @@ struct Daemon::Impl {
     });
   }
 
+  // Nothing the broker handed us may be lost: first stop taking messages
+  // (offline, disconnect), then commit everything queued. Feedback for the
+  // last scans may not get out; a station that re-sends with the same scan
+  // id gets the stored answer.
   void shutdown() {
     stopping = true;
     for (auto& r : serial_readers) r->stop();
     for (auto& r : evdev_readers) r->stop();
-    resync_timer.cancel();
     watchdog_timer.cancel();
     rules_timer.cancel();
-    // Commit what is queued, publish its feedback, then say offline.
+    resync_timer.cancel();
+    if (mqtt) mqtt->stop();
+    io.poll();
+    decode_pool.join();
+    io.poll();
     writer->stop();
     io.poll();
-    if (mqtt) mqtt->stop();
     io.stop();
   }
 

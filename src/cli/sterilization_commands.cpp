@@ -31,9 +31,8 @@ void print_import(Context& ctx, const std::string& file, const char* what, const
 }
 
 void add_import(CLI::App& parent, Context& ctx, bool trays) {
-  auto* cmd = parent.add_subcommand(
-      "import", trays ? "upsert trays from CSV: tray,name,recipe,implants,shelf_life_days"
-                      : "upsert instruments from CSV: instrument,type,name");
+  auto* cmd = parent.add_subcommand("import", trays ? "upsert trays from CSV: tray,name,recipe,implants,shelf_life_days"
+                                                    : "upsert instruments from CSV: instrument,type,name");
   auto file = std::make_shared<std::string>();
   cmd->add_option("FILE", *file, "the CSV file")->required();
   cmd->callback([&ctx, file, trays] {
@@ -112,8 +111,8 @@ void add_sterilization_commands(CLI::App& app, Context& ctx) {
   release->callback([&ctx, ro, release] {
     auto& db = ctx.db();
     store::Transaction tx(db);
-    auto r = sterilization::release(db, ro->cycle, ro->operator_badge, given(release, "--override", ro->override_reason),
-                                    ctx.policy(), ctx.now());
+    auto r = sterilization::release(db, ro->cycle, ro->operator_badge,
+                                    given(release, "--override", ro->override_reason), ctx.policy(), ctx.now());
     if (!r) throw Failure(r.error());
     tx.commit();
     print(*ctx.out,
@@ -129,7 +128,8 @@ void add_sterilization_commands(CLI::App& app, Context& ctx) {
     auto lines = sterilization::recall_listing(ctx.db(), *cycle);
     if (!lines) throw Failure(lines.error());
     Table t{{"sterilizer", "cycle", "tray", "pack_status", "case"}, {}};
-    for (const auto& l : *lines) t.rows.push_back({l.sterilizer, l.cycle, l.tray, l.pack_status, text_or_empty(l.case_label)});
+    for (const auto& l : *lines)
+      t.rows.push_back({l.sterilizer, l.cycle, l.tray, l.pack_status, text_or_empty(l.case_label)});
     print(*ctx.out, t, ctx.format());
   });
 }

@@ -277,6 +277,13 @@ std::chrono::year_month_day last_day_of_month(std::chrono::year y, std::chrono::
   return std::chrono::year_month_day{std::chrono::year_month_day_last{y, std::chrono::month_day_last{m}}};
 }
 
+std::string month_year(std::chrono::year_month ym) {
+  static constexpr std::array<std::string_view, 12> kMonths{"January", "February", "March",     "April",
+                                                            "May",     "June",     "July",      "August",
+                                                            "September", "October", "November", "December"};
+  return std::string(kMonths[static_cast<unsigned>(ym.month()) - 1]) + " " + std::to_string(static_cast<int>(ym.year()));
+}
+
 int gs1_full_year(int yy, int this_year) {
   const int century = this_year - this_year % 100;
   const int difference = yy - this_year % 100;

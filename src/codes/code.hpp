@@ -68,9 +68,15 @@ Result<Code> parse(std::string_view text, const ParseOptions& options);
 // code: the secondary's link character must be the primary's check character.
 Result<Code> join_hibc(const Code& primary, const Code& secondary);
 
-// The GS1 data title of an AI ("BATCH/LOT", "USE BY OR EXPIRY"), for people;
-// empty for an AI steritrack does not know.
+// A short name of an AI ("batch/lot", "expiry date"), for people; empty for
+// an AI steritrack does not know.
 std::string_view ai_title(std::string_view ai);
+
+// The GS1 human-readable form "(01)…(10)…" as the element string scanners
+// send: AIs and values, with GS after every field whose AI has no predefined
+// length, except the last. Fields are split, not validated (parse does
+// that); nullopt if the text is not the human-readable form of known AIs.
+std::optional<std::string> element_string_from_hri(std::string_view hri);
 
 // Why a character cannot stand in for ASCII 29 (it can occur in GS1 data or
 // in labels, so mapping it would corrupt scans); nullopt if it can.

@@ -36,6 +36,8 @@ std::chrono::year_month_day last_day_of_month(std::chrono::year y, std::chrono::
 // The GS1 century rule (General Specifications 7.12): the year of a two-digit
 // year, relative to this year.
 int gs1_full_year(int yy, int this_year);
+// "February 2027": for reasons about dates.
+std::string month_year(std::chrono::year_month ym);
 
 Result<Code> parse_gs1_element_string(std::string_view data, std::size_t offset, const ParseOptions& options,
                                       Code code);

@@ -249,20 +249,17 @@ DateCheck yymmdd(std::string_view v, bool zero_day_allowed, std::chrono::year_mo
   const int yy = number(v.substr(0, 2));
   const int mm = number(v.substr(2, 2));
   const int dd = number(v.substr(4, 2));
-  if (mm < 1 || mm > 12) return {std::nullopt, "month " + std::string(v.substr(2, 2)) + " is not 01-12 (YYMMDD)"};
+  if (mm < 1 || mm > 12) return {std::nullopt, "month " + std::string(v.substr(2, 2)) + " is not 01-12"};
   const year y{gs1_full_year(yy, static_cast<int>(today.year()))};
   const month m{static_cast<unsigned>(mm)};
   if (dd == 0) {
-    if (!zero_day_allowed) return {std::nullopt, "day 00 is not allowed for this AI (YYMMDD)"};
+    if (!zero_day_allowed) return {std::nullopt, "day 00 is not allowed for this AI"};
     return {last_day_of_month(y, m), {}};
   }
   const year_month_day date{y, m, day{static_cast<unsigned>(dd)}};
-  if (!date.ok()) {
-    std::string problem = "day " + std::string(v.substr(4, 2)) + " does not exist in " +
-                          std::to_string(static_cast<unsigned>(m)) + "/" + std::to_string(static_cast<int>(y));
-    if (mm == 2 && dd == 29) problem += " (not a leap year)";
-    return {std::nullopt, problem + " (YYMMDD)"};
-  }
+  if (!date.ok())
+    return {std::nullopt, "day " + std::string(v.substr(4, 2)) + " does not exist in " + month_year(y / m) +
+                              (mm == 2 && dd == 29 ? " (not a leap year)" : "")};
   return {date, {}};
 }
 
@@ -297,7 +294,7 @@ std::optional<std::string> check_value(const AiSpec& spec, std::string_view valu
       std::string problem = name + ": " + describe_char(value[i]) + " at position " + pos(value_index + i) +
                             " is not allowed; " + std::string(charset_rule(part.charset));
       if (common_gs_stand_in(value[i]) && !options.gs_substitute)
-        problem += ". If the scanner types " + describe_char(value[i]) +
+        problem += "; if the scanner types " + describe_char(value[i]) +
                    " instead of GS (ASCII 29), set gs_substitute for this station";
       return problem;
     }
@@ -333,12 +330,12 @@ std::optional<std::string> check_value(const AiSpec& spec, std::string_view valu
       case Rule::date:
       case Rule::date_zero_day: {
         const auto d = yymmdd(v, part.rule == Rule::date_zero_day, options.today);
-        if (!d.date) return name + ": '" + std::string(v) + "' is not a date: " + d.problem;
+        if (!d.date) return name + ": '" + std::string(v) + "' is not a date YYMMDD: " + d.problem;
         break;
       }
       case Rule::date_time: {
         const auto d = yymmdd(v.substr(0, 6), false, options.today);
-        if (!d.date) return name + ": '" + std::string(v) + "' is not a date: " + d.problem;
+        if (!d.date) return name + ": '" + std::string(v) + "' is not a date and time YYMMDDHHMM: " + d.problem;
         if (number(v.substr(6, 2)) > 23 || number(v.substr(8, 2)) > 59)
           return name + ": '" + std::string(v) + "' has no valid time HHMM after the date (YYMMDDHHMM)";
         break;
@@ -348,7 +345,7 @@ std::optional<std::string> check_value(const AiSpec& spec, std::string_view valu
           return name + ": '" + std::string(v) + "' is neither a date YYMMDD nor a range YYMMDDYYMMDD";
         for (std::size_t at = 0; at < v.size(); at += 6) {
           const auto d = yymmdd(v.substr(at, 6), false, options.today);
-          if (!d.date) return name + ": '" + std::string(v) + "' is not a date: " + d.problem;
+          if (!d.date) return name + ": '" + std::string(v) + "' is not a date YYMMDD: " + d.problem;
         }
         break;
       }
@@ -399,6 +396,55 @@ Result<Code> build(std::vector<Field> fields, const ParseOptions& options, Code 
   return code;
 }
 
+struct HriField {
+  std::string ai;
+  std::string value;
+  std::size_t ai_index;
+  std::size_t value_index;
+};
+
+// "(01)…(17)…(10)…" into its fields. "(NN)" opens a field only if NN is an
+// AI we know: character set 82 allows parentheses inside values too.
+Result<std::vector<HriField>> split_hri(std::string_view data, std::size_t offset) {
+  const auto ai_at = [&](std::size_t at) -> std::optional<std::string> {
+    if (at >= data.size() || data[at] != '(') return std::nullopt;
+    const std::size_t close = data.find(')', at);
+    if (close == std::string_view::npos || close - at - 1 < 2 || close - at - 1 > 4) return std::nullopt;
+    const std::string_view ai = data.substr(at + 1, close - at - 1);
+    if (!all_digits(ai) || !find_ai(ai)) return std::nullopt;
+    return std::string(ai);
+  };
+  const auto skip_spaces = [&](std::size_t at) {
+    while (at < data.size() && data[at] == ' ') ++at;
+    return at;
+  };
+  std::vector<HriField> fields;
+  std::size_t i = skip_spaces(0);
+  while (i < data.size()) {
+    const auto ai = ai_at(i);
+    if (!ai) {
+      if (data[i] != '(')
+        return fail("GS1 human-readable form: expected '(' and an Application Identifier at position " +
+                    pos(offset + i) + ", found " + describe_char(data[i]));
+      const std::size_t close = data.find(')', i);
+      const std::string_view inside =
+          data.substr(i + 1, close == std::string_view::npos ? std::string_view::npos : close - i - 1);
+      return fail("GS1 human-readable form: '(" + printable(inside, 8) + ")' at position " + pos(offset + i) +
+                  " is not an Application Identifier steritrack knows");
+    }
+    const std::size_t value_start = skip_spaces(i + ai->size() + 2);
+    std::size_t next = value_start;
+    while (next < data.size() && !ai_at(next)) ++next;
+    std::size_t value_end = next;
+    while (value_end > value_start && data[value_end - 1] == ' ') --value_end;  // "(01) 0950… (17) 2812…"
+    fields.push_back(HriField{*ai, std::string(data.substr(value_start, value_end - value_start)), offset + i,
+                              offset + value_start});
+    i = next;
+  }
+  if (fields.empty()) return fail("GS1 human-readable form without any field");
+  return fields;
+}
+
 }  // namespace
 
 std::string_view ai_title(std::string_view ai) {
@@ -406,6 +452,19 @@ std::string_view ai_title(std::string_view ai) {
     if (spec.ai == ai) return spec.title;
   if (family_spec(ai)) return family_spec(ai)->title;
   return {};
+}
+
+std::optional<std::string> element_string_from_hri(std::string_view hri) {
+  const auto fields = split_hri(hri, 0);
+  if (!fields) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < fields->size(); ++i) {
+    const auto& f = (*fields)[i];
+    if (f.value.find(kGroupSeparator) != std::string::npos) return std::nullopt;
+    out += f.ai + f.value;
+    if (i + 1 < fields->size() && !predefined_length(f.ai)) out += kGroupSeparator;
+  }
+  return out;
 }
 
 namespace detail {
@@ -472,47 +531,15 @@ Result<Code> parse_gs1_element_string(std::string_view data, std::size_t offset,
 }
 
 Result<Code> parse_gs1_hri(std::string_view data, std::size_t offset, const ParseOptions& options, Code code) {
-  // "(NN)" opens a field only if NN is an AI we know: CSET 82 allows
-  // parentheses inside values too.
-  const auto ai_at = [&](std::size_t at) -> std::optional<std::string> {
-    if (at >= data.size() || data[at] != '(') return std::nullopt;
-    const std::size_t close = data.find(')', at);
-    if (close == std::string_view::npos || close - at - 1 < 2 || close - at - 1 > 4) return std::nullopt;
-    const std::string_view ai = data.substr(at + 1, close - at - 1);
-    if (!all_digits(ai) || !find_ai(ai)) return std::nullopt;
-    return std::string(ai);
-  };
-  const auto skip_spaces = [&](std::size_t at) {
-    while (at < data.size() && data[at] == ' ') ++at;
-    return at;
-  };
+  auto split = split_hri(data, offset);
+  if (!split) return fail(split.error());
   std::vector<Field> fields;
-  std::size_t i = skip_spaces(0);
-  while (i < data.size()) {
-    const auto ai = ai_at(i);
-    if (!ai) {
-      if (data[i] != '(')
-        return fail("GS1 human-readable form: expected '(' and an Application Identifier at position " +
-                    pos(offset + i) + ", found " + describe_char(data[i]));
-      const std::size_t close = data.find(')', i);
-      const std::string_view inside =
-          data.substr(i + 1, close == std::string_view::npos ? std::string_view::npos : close - i - 1);
-      return fail("GS1 human-readable form: '(" + printable(inside, 8) + ")' at position " + pos(offset + i) +
-                  " is not an Application Identifier steritrack knows");
-    }
-    const auto spec = find_ai(*ai);
-    const std::size_t value_start = skip_spaces(i + ai->size() + 2);
-    std::size_t next = value_start;
-    while (next < data.size() && !ai_at(next)) ++next;
-    std::size_t value_end = next;
-    while (value_end > value_start && data[value_end - 1] == ' ') --value_end;  // "(01) 0950... (17) 2812..."
-    const std::string_view value = data.substr(value_start, value_end - value_start);
+  for (const auto& f : *split) {
+    const auto spec = find_ai(f.ai);
     AiSpec named = *spec;
-    named.ai = *ai;
-    if (auto problem = check_value(named, value, offset + i, offset + value_start, false, options))
-      return fail(*problem);
-    fields.push_back(Field{*ai, *spec, std::string(value), offset + i});
-    i = next;
+    named.ai = f.ai;
+    if (auto problem = check_value(named, f.value, f.ai_index, f.value_index, false, options)) return fail(*problem);
+    fields.push_back(Field{f.ai, *spec, f.value, f.ai_index});
   }
   return build(std::move(fields), options, std::move(code));
 }

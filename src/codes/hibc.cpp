@@ -39,8 +39,8 @@ DateResult month_day(std::chrono::year y, std::string_view mm, std::string_view 
   if (m < 1 || m > 12) return {std::nullopt, "month " + std::string(mm) + " is not 01-12"};
   const year_month_day date{y, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(number(dd))}};
   if (!date.ok())
-    return {std::nullopt, "day " + std::string(dd) + " does not exist in " + std::string(mm) + "/" +
-                              std::to_string(static_cast<int>(y)) +
+    return {std::nullopt, "day " + std::string(dd) + " does not exist in " +
+                              month_year(y / month{static_cast<unsigned>(m)}) +
                               (m == 2 && number(dd) == 29 ? " (not a leap year)" : "")};
   return {date, {}};
 }

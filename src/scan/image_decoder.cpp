@@ -10,6 +10,7 @@
 #include <ZXing/ReadBarcode.h>
 #include <stb_image.h>
 
+#include "codes/code.hpp"
 #include "scan/isolated_worker.hpp"
 
 namespace steritrack::scan {
@@ -57,8 +58,11 @@ DecodedSymbol to_symbol(const ZXing::Result& r) {
     s.gs1 = true;
     s.text = "]e001" + text;
   } else if (r.format() == F::DataBarExpanded) {
-    s.gs1 = true;  // ZXing 1.4 gives the human-readable "(01)…(10)…" form
-    s.text = text;
+    // ZXing 1.4 gives the human-readable "(01)…(10)…" form; a scanner sends
+    // the element string.
+    s.gs1 = true;
+    const auto element_string = codes::element_string_from_hri(text);
+    s.text = element_string ? s.symbology_id + *element_string : text;
   } else if (s.gs1 || r.format() == F::UPCE) {
     s.text = s.symbology_id + text;
   } else {
@@ -237,8 +241,8 @@ std::vector<DecodedSymbol> read_pass(const GrayImage& image, const Pass& pass) {
   return symbols;
 }
 
-// Symbols travel from the child process as length-prefixed fields, ended by
-// a marker so that a child killed mid-write is never taken for an answer.
+// The worker's answer: 'E' and a reason, or 'S' and the symbols as
+// length-prefixed fields, ended by a marker (a check that both sides agree).
 constexpr std::string_view kEndMarker = "END";
 
 void put(std::string& out, std::string_view field) {
@@ -248,7 +252,7 @@ void put(std::string& out, std::string_view field) {
 }
 
 std::string serialize(const std::vector<DecodedSymbol>& symbols) {
-  std::string out;
+  std::string out = "S";
   for (const auto& s : symbols) {
     put(out, s.text);
     put(out, s.symbology);
@@ -260,7 +264,11 @@ std::string serialize(const std::vector<DecodedSymbol>& symbols) {
   return out;
 }
 
-std::optional<std::vector<DecodedSymbol>> deserialize(std::string_view in) {
+Result<std::vector<DecodedSymbol>> deserialize(std::string_view in) {
+  const Error nonsense{"the worker process answered nonsense"};
+  if (!in.empty() && in.front() == 'E') return Error{std::string(in.substr(1))};
+  if (in.empty() || in.front() != 'S') return nonsense;
+  in.remove_prefix(1);
   const auto take = [&in](std::string& field) {
     std::uint32_t size = 0;
     if (in.size() < sizeof size) return false;
@@ -274,13 +282,16 @@ std::optional<std::vector<DecodedSymbol>> deserialize(std::string_view in) {
   std::vector<DecodedSymbol> symbols;
   std::string field;
   while (take(field)) {
-    if (field == kEndMarker) return in.empty() ? std::optional(std::move(symbols)) : std::nullopt;
+    if (field == kEndMarker) {
+      if (!in.empty()) return nonsense;
+      return symbols;
+    }
     DecodedSymbol s;
     s.text = field;
     std::string gs1, left, top, right, bottom;
     if (!take(s.symbology) || !take(s.symbology_id) || !take(gs1) || !take(left) || !take(top) || !take(right) ||
         !take(bottom))
-      return std::nullopt;
+      return nonsense;
     s.gs1 = gs1 == "1";
     s.left = std::stoi(left);
     s.top = std::stoi(top);
@@ -288,12 +299,15 @@ std::optional<std::vector<DecodedSymbol>> deserialize(std::string_view in) {
     s.bottom = std::stoi(bottom);
     symbols.push_back(std::move(s));
   }
-  return std::nullopt;
+  return nonsense;
 }
 
-// A request to the worker process: how to look, and the image.
+// A request to the worker process: how to look, and the image, as grey
+// pixels or as the PNG/JPEG bytes received (decoding untrusted image files is
+// risky too: it happens in the worker).
 struct Request {
   enum class Prepare : std::uint8_t { as_is, enlarged, stretched_enlarged };
+  bool encoded = false;
   Prepare prepare = Prepare::as_is;
   ZXing::Binarizer binarizer = ZXing::Binarizer::LocalAverage;
   bool data_matrix_strips = true;
@@ -301,48 +315,59 @@ struct Request {
   ZXing::BarcodeFormats formats;
 };
 
-std::string encode(const Request& r, const GrayImage& image) {
+constexpr std::size_t kRequestHeader = 5 + 4 + 8;
+
+std::string encode(const Request& r, int width, int height, std::span<const std::uint8_t> data) {
   std::string out;
+  out += static_cast<char>(r.encoded);
   out += static_cast<char>(r.prepare);
   out += static_cast<char>(r.binarizer);
   out += static_cast<char>(r.data_matrix_strips);
   out += static_cast<char>(r.linear_one_by_one);
   std::uint32_t formats = 0;
   for (const auto f : r.formats) formats |= static_cast<std::uint32_t>(f);
-  const std::int32_t size[2] = {image.width, image.height};
+  const std::int32_t size[2] = {width, height};
   out.append(reinterpret_cast<const char*>(&formats), sizeof formats);
   out.append(reinterpret_cast<const char*>(size), sizeof size);
-  out.append(reinterpret_cast<const char*>(image.pixels.data()), image.pixels.size());
+  out.append(reinterpret_cast<const char*>(data.data()), data.size());
   return out;
 }
 
 // Runs in the worker process.
 std::string handle(std::string_view in) {
-  constexpr std::size_t kHeader = 4 + 4 + 8;
-  if (in.size() < kHeader) return {};
+  if (in.size() < kRequestHeader) return "Ebad request";
   Request r;
-  r.prepare = static_cast<Request::Prepare>(in[0]);
-  r.binarizer = static_cast<ZXing::Binarizer>(in[1]);
-  r.data_matrix_strips = in[2] != 0;
-  r.linear_one_by_one = in[3] != 0;
+  r.encoded = in[0] != 0;
+  r.prepare = static_cast<Request::Prepare>(in[1]);
+  r.binarizer = static_cast<ZXing::Binarizer>(in[2]);
+  r.data_matrix_strips = in[3] != 0;
+  r.linear_one_by_one = in[4] != 0;
   std::uint32_t formats = 0;
   std::int32_t size[2] = {0, 0};
-  std::memcpy(&formats, in.data() + 4, sizeof formats);
-  std::memcpy(size, in.data() + 8, sizeof size);
+  std::memcpy(&formats, in.data() + 5, sizeof formats);
+  std::memcpy(size, in.data() + 9, sizeof size);
+  const std::string_view data = in.substr(kRequestHeader);
   GrayImage image;
-  image.width = size[0];
-  image.height = size[1];
-  const std::string_view pixels = in.substr(kHeader);
-  if (image.width <= 0 || image.height <= 0 ||
-      pixels.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height))
-    return {};
-  image.pixels.assign(pixels.begin(), pixels.end());
+  if (r.encoded) {
+    auto loaded = load_grayscale({reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
+    if (!loaded) return "E" + loaded.error();
+    image = std::move(*loaded);
+  } else {
+    image.width = size[0];
+    image.height = size[1];
+    if (image.width <= 0 || image.height <= 0 ||
+        data.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height))
+      return "Ebad request";
+    image.pixels.assign(data.begin(), data.end());
+  }
   Pass pass;
   for (unsigned bit = 0; bit < 32; ++bit)
     if (formats & (1U << bit)) pass.formats |= static_cast<ZXing::BarcodeFormat>(1U << bit);
   pass.binarizer = r.binarizer;
   pass.data_matrix_strips = r.data_matrix_strips;
   pass.linear_one_by_one = r.linear_one_by_one;
+  const bool room_to_enlarge = static_cast<long>(image.width) * image.height * 4 <= kMaxPixels;
+  if (r.prepare != Request::Prepare::as_is && !room_to_enlarge) return serialize({});
   switch (r.prepare) {
     case Request::Prepare::as_is: break;
     case Request::Prepare::enlarged:
@@ -363,6 +388,14 @@ std::string_view to_string(Symbology symbology) {
   for (const auto& s : symbology_table())
     if (s.symbology == symbology) return s.name;
   return "unknown";
+}
+
+std::vector<Symbology> default_symbologies() {
+  std::vector<Symbology> defaults;
+  for (const auto s : {Symbology::data_matrix, Symbology::code128, Symbology::qr_code, Symbology::ean_upc,
+                       Symbology::databar})
+    defaults.push_back(s);
+  return defaults;
 }
 
 std::optional<Symbology> symbology_from_name(std::string_view name) {
@@ -449,54 +482,57 @@ Result<std::vector<DecodedSymbol>> ImageDecoder::decode(const GrayImage& image) 
   if (image.width <= 0 || image.height <= 0 ||
       image.pixels.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height))
     return fail("empty or inconsistent image");
+  return look(false, image.width, image.height, image.pixels);
+}
+
+Result<std::vector<DecodedSymbol>> ImageDecoder::decode(std::span<const std::uint8_t> image_bytes) const {
+  // The cheap check here, the decoding in the worker.
+  const bool png = starts_with(image_bytes, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+  const bool jpeg = starts_with(image_bytes, {0xFF, 0xD8, 0xFF});
+  if (!png && !jpeg) return fail("not a PNG or JPEG image");
+  return look(true, 0, 0, image_bytes);
+}
+
+Result<std::vector<DecodedSymbol>> ImageDecoder::look(bool encoded, int width, int height,
+                                                      std::span<const std::uint8_t> data) const {
   Request request;
+  request.encoded = encoded;
   for (const auto symbology : options_.symbologies)
     for (const auto& s : symbology_table())
       if (s.symbology == symbology) request.formats |= s.formats;
   if (request.formats.empty()) return std::vector<DecodedSymbol>{};
   request.data_matrix_strips = options_.data_matrix_everywhere;
   // A look as ZXing does it; if ZXing dies on the frame, the careful one.
-  const auto look = [&](Request r) -> Result<std::vector<DecodedSymbol>> {
+  const auto once = [&](Request r) -> Result<std::vector<DecodedSymbol>> {
     std::string why;
     for (const bool careful : {false, true}) {
       r.linear_one_by_one = careful;
-      auto answer = worker_->call(encode(r, image), options_.deadline);
-      if (!answer) {
-        why = answer.error();
-        continue;
-      }
-      if (auto symbols = deserialize(*answer)) return std::move(*symbols);
-      why = "the worker process answered nonsense";
+      const auto answer = worker_->call(encode(r, width, height, data), options_.deadline);
+      if (answer) return deserialize(*answer);
+      why = answer.error();
     }
     return fail("the image could not be decoded: " + why);
   };
-  auto symbols = look(request);
-  const bool room_to_enlarge = static_cast<long>(image.width) * image.height * 4 <= kMaxPixels;
+  auto symbols = once(request);
   if (symbols && symbols->empty()) {
     switch (options_.second_pass) {
       case SecondPass::none: break;
       case SecondPass::global_histogram:
         request.binarizer = ZXing::Binarizer::GlobalHistogram;
-        symbols = look(request);
+        symbols = once(request);
         break;
       case SecondPass::enlarged:
         request.prepare = Request::Prepare::enlarged;
-        if (room_to_enlarge) symbols = look(request);
+        symbols = once(request);
         break;
       case SecondPass::stretched_enlarged:
         request.prepare = Request::Prepare::stretched_enlarged;
-        if (room_to_enlarge) symbols = look(request);
+        symbols = once(request);
         break;
     }
   }
   if (symbols) sort_reading_order(*symbols);
   return symbols;
-}
-
-Result<std::vector<DecodedSymbol>> ImageDecoder::decode(std::span<const std::uint8_t> image_bytes) const {
-  const auto image = load_grayscale(image_bytes);
-  if (!image) return fail(image.error());
-  return decode(*image);
 }
 
 }  // namespace steritrack::scan

@@ -25,8 +25,7 @@ struct DecodedSymbol {
   // The text as a scanner with symbology identifiers switched on would send
   // it for GS1 symbols (and UPC-E, whose 8 digits are otherwise read as
   // EAN-8): "]d2" + the element string with ASCII 29 between fields; DataBar
-  // as "]e001" + GTIN-14; DataBar Expanded in GS1 human-readable form. Any
-  // other symbol: its decoded text. codes::parse accepts all of these.
+  // as "]e001" + GTIN-14. Any other symbol: its decoded text.
   std::string text;
   std::string symbology;     // "DataMatrix", "Code128", "QRCode", "EAN-13", "UPC-E", "DataBar", ...
   std::string symbology_id;  // the AIM identifier ZXing reports: "]d2", "]C1", "]C0", "]Q1", "]E0", ...
@@ -59,9 +58,11 @@ enum class SecondPass {
   stretched_enlarged,  // grey levels stretched to 0-255, then enlarged 2x
 };
 
+// DataMatrix, Code 128, QR, EAN/UPC, DataBar.
+std::vector<Symbology> default_symbologies();
+
 struct DecoderOptions {
-  std::vector<Symbology> symbologies{Symbology::data_matrix, Symbology::code128, Symbology::qr_code,
-                                     Symbology::ean_upc, Symbology::databar};
+  std::vector<Symbology> symbologies = default_symbologies();
   // ZXing 1.4 (as Debian builds it) looks for DataMatrix only along the
   // frame's centre lines; strips of the frame let it find one anywhere, at
   // about twice the cost of a plain look.
@@ -86,14 +87,18 @@ public:
   // Every barcode of the configured symbologies in the image, in reading
   // order (top to bottom, left to right). An empty list if there is none; a
   // refusal if the bytes are not a PNG or JPEG image or the image cannot be
-  // decoded. ZXing runs in a worker process (see isolated_worker.hpp),
-  // forked on the first call. Thread-safe: calls queue for the worker.
+  // decoded. The image file is decoded and ZXing runs in a worker process
+  // (see isolated_worker.hpp), forked on the first call. Thread-safe: calls
+  // queue for the worker.
   Result<std::vector<DecodedSymbol>> decode(std::span<const std::uint8_t> image_bytes) const;
   Result<std::vector<DecodedSymbol>> decode(const GrayImage& image) const;
 
   const DecoderOptions& options() const { return options_; }
 
 private:
+  Result<std::vector<DecodedSymbol>> look(bool encoded, int width, int height,
+                                          std::span<const std::uint8_t> data) const;
+
   DecoderOptions options_;
   std::unique_ptr<IsolatedWorker> worker_;
 };

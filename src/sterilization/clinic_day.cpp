@@ -25,7 +25,7 @@ std::int64_t read_be(std::string_view data, std::size_t pos, int bytes) {
 
 // A small cursor over a POSIX TZ string.
 class PosixReader {
-public:
+ public:
   explicit PosixReader(std::string_view text) : text_(text) {}
   bool done() const { return pos_ >= text_.size(); }
   bool take(char c) {
@@ -112,7 +112,7 @@ public:
     return d;
   }
 
-private:
+ private:
   std::string_view text_;
   std::size_t pos_ = 0;
 };
@@ -126,8 +126,7 @@ sys_days rule_date(const TimeZone::RuleDay& d, int y) {
       if (yr.is_leap() && d.day >= 60) day += days{1};
       return day;
     }
-    case TimeZone::RuleDay::Kind::julian:
-      return sys_days{yr / January / 1} + days{d.day};
+    case TimeZone::RuleDay::Kind::julian: return sys_days{yr / January / 1} + days{d.day};
     case TimeZone::RuleDay::Kind::month_week_day: {
       const month m{static_cast<unsigned>(d.month)};
       const weekday wd{static_cast<unsigned>(d.weekday)};
@@ -205,8 +204,7 @@ Result<TimeZone> TimeZone::parse_tzif(std::string_view data) {
   if (!header_counts(0, c)) return fail("not a TZif file");
   const char version = data[4];
   auto block_size = [](const std::array<std::int64_t, 6>& n, int time_bytes) {
-    return static_cast<std::size_t>(n[3] * time_bytes + n[3] + n[4] * 6 + n[5] + n[2] * (time_bytes + 4) + n[1] +
-                                    n[0]);
+    return static_cast<std::size_t>(n[3] * time_bytes + n[3] + n[4] * 6 + n[5] + n[2] * (time_bytes + 4) + n[1] + n[0]);
   };
   std::size_t at = kHeader;
   int time_bytes = 4;
@@ -289,8 +287,7 @@ const TimeZone& clinic_zone(const std::string& name) {
     if (zone) {
       slot = std::make_unique<TimeZone>(std::move(zone).value());
     } else {
-      spdlog::warn("policy.timezone_unknown zone={} reason=\"{}\": using UTC for the clinic's day", name,
-                   zone.error());
+      spdlog::warn("policy.timezone_unknown zone={} reason=\"{}\": using UTC for the clinic's day", name, zone.error());
       slot = std::make_unique<TimeZone>(TimeZone::utc());
     }
   }

@@ -21,7 +21,7 @@
 namespace steritrack::sterilization {
 
 class TimeZone {
-public:
+ public:
   static TimeZone utc();
   // "UTC", "Europe/Berlin", ...: reads $TZDIR (default /usr/share/zoneinfo)/NAME.
   static Result<TimeZone> load(std::string_view name);
@@ -46,7 +46,7 @@ public:
     RuleDay dst_start, dst_end;
   };
 
-private:
+ private:
   struct Transition {
     std::int64_t at;  // UTC seconds
     std::int32_t offset;

@@ -1,5 +1,7 @@
 #include "sterilization/cycle_recorder.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "alerts/alerts.hpp"
@@ -14,7 +16,7 @@ namespace {
 
 constexpr std::string_view kRowColumns =
     "id, sterilizer, cycle, program, program_kind, required_temp_c, required_exposure_s, tolerance_c, max_gap_s,"
-    " max_leak_rate_kpa_min, start, end, device_result, verified, samples";
+    " max_leak_rate_kpa_min, start, end, device_result, verified, sample_count, length(samples)";
 
 // Cycle times are stored to the second: fixed-width text that sorts in time order.
 std::string stored_time(TimePoint t) {
@@ -32,7 +34,8 @@ struct CycleRow {
   std::optional<std::string> end;
   std::optional<DeviceResult> device_result;
   std::optional<Verdict> verified;
-  store::Blob samples;
+  std::int64_t sample_count = 0;
+  std::int64_t blob_size = 0;
 
   std::string subject() const { return sterilizer + "/" + cycle; }
 };
@@ -54,7 +57,8 @@ CycleRow read_row(const store::Statement& s) {
   r.end = s.get_opt_text(11);
   if (auto d = s.get_opt_text(12)) r.device_result = parse_device_result(*d);
   if (auto v = s.get_opt_text(13)) r.verified = parse_verdict(*v);
-  if (!s.is_null(14)) r.samples = s.get_blob(14);
+  r.sample_count = s.get_int(14);
+  r.blob_size = s.get_opt_int(15).value_or(0);
   return r;
 }
 
@@ -86,12 +90,16 @@ std::optional<CycleRow> open_cycle(store::Connection& db, const std::string& ste
   return find_cycle(db, *id);
 }
 
-std::vector<Sample> stored_samples(const CycleRow& row) {
-  if (row.samples.empty()) return {};
-  auto decoded = decode_samples(row.samples);
+std::vector<Sample> stored_samples(store::Connection& db, std::int64_t cycle_row, const std::string& subject) {
+  auto& s = db.query("SELECT samples FROM cycles WHERE id = ?", cycle_row);
+  store::Blob blob;
+  if (s.step() && !s.is_null(0)) blob = s.get_blob(0);
+  s.reset();
+  if (blob.empty()) return {};
+  auto decoded = decode_samples(blob);
   // The blob is written only by this recorder; damage means the database
   // was edited behind our back, which verify reports. Refuse to build on it.
-  if (!decoded) throw std::runtime_error("cycle " + row.subject() + ": " + decoded.error());
+  if (!decoded) throw std::runtime_error("cycle " + subject + ": " + decoded.error());
   return std::move(*decoded);
 }
 
@@ -107,6 +115,21 @@ std::string first_reason(const Verification& v) {
 
 }  // namespace
 
+struct CycleRecorder::LiveCycle {
+  std::int64_t sample_count = 0;
+  std::int64_t blob_size = 0;
+  std::vector<Sample> samples;
+  SampleEncoder encoder;
+  SummaryBuilder summary;
+
+  LiveCycle(const Requirements& req, std::vector<Sample> all) : samples(std::move(all)), summary(req) {
+    for (const Sample& s : samples) {
+      encoder.append(s);
+      summary.add(s);
+    }
+  }
+};
+
 std::string_view to_string(Outcome o) {
   switch (o) {
     case Outcome::applied: return "applied";
@@ -118,6 +141,10 @@ std::string_view to_string(Outcome o) {
 
 CycleRecorder::CycleRecorder(ProgramCatalog programs, Policy policy, CycleListener* listener)
     : programs_(std::move(programs)), policy_(std::move(policy)), listener_(listener) {}
+
+CycleRecorder::~CycleRecorder() = default;
+CycleRecorder::CycleRecorder(CycleRecorder&&) noexcept = default;
+CycleRecorder& CycleRecorder::operator=(CycleRecorder&&) noexcept = default;
 
 void CycleRecorder::set_max_sample_interval(const std::string& sterilizer, double seconds) {
   max_gap_s_[sterilizer] = seconds;
@@ -173,26 +200,60 @@ HandleResult CycleRecorder::start(store::Connection& db, const std::string& ster
   return applied();
 }
 
+CycleRecorder::LiveCycle& CycleRecorder::live(store::Connection& db, std::int64_t cycle_row,
+                                               const std::string& subject, std::int64_t sample_count,
+                                               std::int64_t blob_size, const Requirements& req) {
+  auto it = live_.find(cycle_row);
+  if (it != live_.end() && it->second->sample_count == sample_count && it->second->blob_size == blob_size)
+    return *it->second;
+  // Few cycles are open at once; a stale entry is dropped at its next use.
+  if (live_.size() >= 64) live_.clear();
+  auto entry = std::make_unique<LiveCycle>(req, stored_samples(db, cycle_row, subject));
+  entry->sample_count = sample_count;
+  entry->blob_size = blob_size;
+  auto& slot = live_[cycle_row];
+  slot = std::move(entry);
+  return *slot;
+}
+
 HandleResult CycleRecorder::sample(store::Connection& db, const std::string& sterilizer, const SampleEvent& e,
                                    TimePoint now) {
   const auto row = find_cycle(db, sterilizer, e.cycle);
   if (!row) return refused("sample for unknown cycle " + sterilizer + "/" + e.cycle);
   const TimePoint at = e.ts.since_start ? row->start_at + *e.ts.since_start : e.ts.at;
-
-  std::vector<Sample> samples = stored_samples(*row);
-  if (place_sample(samples, make_sample(at, e.phase, e.temp_c, e.pressure_kpa)) == Placement::duplicate)
-    return duplicate();
-  // A redelivered sample of an ended cycle is a duplicate (above); a new one is refused.
-  if (row->end) return refused("sample for cycle " + row->subject() + ", which ended at " + *row->end);
-  const Summary sum = summarize(row->req, samples);
-  db.execute(
-      "UPDATE cycles SET samples = ?, sample_count = ?, exposure_s = ?, min_temp_c = ?, max_temp_c = ?,"
-      " f0_min = ?, last_event_at = ? WHERE id = ?",
-      encode_samples(samples), sum.sample_count, sum.exposure_s, sum.min_temp_c, sum.max_temp_c, sum.f0_min,
-      format_rfc3339(now), row->id);
-  // A late sample of a cycle already closed for a missing cycle_end
-  // completes its record: verify it again.
-  if (row->verified) close(db, row->id, now);
+  const Sample s = make_sample(at, e.phase, e.temp_c, e.pressure_kpa);
+  try {
+    LiveCycle& lc = live(db, row->id, row->subject(), row->sample_count, row->blob_size, row->req);
+    const auto pos = std::lower_bound(lc.samples.begin(), lc.samples.end(), s.ts,
+                                      [](const Sample& a, TimePoint t) { return a.ts < t; });
+    if (pos != lc.samples.end() && pos->ts == s.ts) return duplicate();
+    // A redelivered sample of an ended cycle is a duplicate (above); a new one is refused.
+    if (row->end) return refused("sample for cycle " + row->subject() + ", which ended at " + *row->end);
+    if (pos == lc.samples.end()) {
+      lc.samples.push_back(s);
+      lc.encoder.append(s);
+      lc.summary.add(s);
+    } else {
+      // Out of order: everything after it is coded against it.
+      lc.samples.insert(pos, s);
+      lc = LiveCycle(row->req, std::move(lc.samples));
+    }
+    const Summary sum = lc.summary.summary();
+    const SampleBlob& blob = lc.encoder.blob();
+    db.execute(
+        "UPDATE cycles SET samples = ?, sample_count = ?, exposure_s = ?, min_temp_c = ?, max_temp_c = ?,"
+        " f0_min = ?, last_event_at = ? WHERE id = ?",
+        blob, sum.sample_count, sum.exposure_s, sum.min_temp_c, sum.max_temp_c, sum.f0_min, format_rfc3339(now),
+        row->id);
+    lc.sample_count = sum.sample_count;
+    lc.blob_size = static_cast<std::int64_t>(blob.size());
+    // A late sample of a cycle already closed for a missing cycle_end
+    // completes its record: verify it again.
+    if (row->verified) close(db, row->id, now);
+  } catch (...) {
+    live_.erase(row->id);
+    throw;
+  }
   return applied();
 }
 
@@ -235,8 +296,13 @@ HandleResult CycleRecorder::fault(store::Connection& db, const std::string& ster
 void CycleRecorder::close(store::Connection& db, std::int64_t cycle_row, TimePoint now) {
   const auto row = find_cycle(db, cycle_row);
   if (!row) throw std::logic_error("close: no cycle row " + std::to_string(cycle_row));
-  const std::vector<Sample> samples = stored_samples(*row);
-  const Verification v = verify(row->req, samples, row->end ? row->device_result : std::nullopt);
+  const auto cached = live_.find(cycle_row);
+  const Verification v =
+      cached != live_.end() && cached->second->sample_count == row->sample_count &&
+              cached->second->blob_size == row->blob_size
+          ? verify(row->req, cached->second->samples, row->end ? row->device_result : std::nullopt)
+          : verify(row->req, stored_samples(db, cycle_row, row->subject()), row->end ? row->device_result : std::nullopt);
+  live_.erase(cycle_row);
   db.execute(
       "UPDATE cycles SET verified = ?, reasons = ?, sample_count = ?, exposure_s = ?, min_temp_c = ?,"
       " max_temp_c = ?, f0_min = ? WHERE id = ?",

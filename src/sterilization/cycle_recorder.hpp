@@ -8,7 +8,9 @@
 // Every fact it acts on is in the database (open cycles, last event times),
 // so timeouts work across daemon restarts.
 #include <map>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -16,6 +18,7 @@
 #include "sterilization/cycle_listener.hpp"
 #include "sterilization/events.hpp"
 #include "sterilization/programs.hpp"
+#include "sterilization/verification.hpp"
 #include "store/sqlite.hpp"
 
 namespace steritrack::sterilization {
@@ -37,6 +40,9 @@ class CycleRecorder {
 public:
   // listener may be null (no sterilization workflow, e.g. in tests).
   CycleRecorder(ProgramCatalog programs, Policy policy, CycleListener* listener = nullptr);
+  ~CycleRecorder();
+  CycleRecorder(CycleRecorder&&) noexcept;
+  CycleRecorder& operator=(CycleRecorder&&) noexcept;
 
   // The sterilizer's longest allowed gap between exposure samples, from its
   // device profile; the policy's max_sample_gap_s otherwise.
@@ -60,10 +66,20 @@ private:
   // Verifies the cycle and stores the verdict, alerts and chain entry.
   void close(store::Connection& db, std::int64_t cycle_row, TimePoint now);
 
+  // The decoded samples, encoder state and running summary of the cycles
+  // receiving samples, so a sample arriving in order costs O(1) work
+  // besides writing the blob. A cache only: checked against the row's
+  // sample count and blob size on every use, rebuilt from the row when they
+  // differ (a rolled-back transaction, another process, a restart).
+  struct LiveCycle;
+  LiveCycle& live(store::Connection& db, std::int64_t cycle_row, const std::string& subject,
+                  std::int64_t sample_count, std::int64_t blob_size, const Requirements& req);
+
   ProgramCatalog programs_;
   Policy policy_;
   CycleListener* listener_;
   std::map<std::string, double> max_gap_s_;
+  std::unordered_map<std::int64_t, std::unique_ptr<LiveCycle>> live_;
 };
 
 }  // namespace steritrack::sterilization

@@ -23,20 +23,22 @@ bool valid_badge(std::string_view s) {
 void check_bi_overdue(store::Connection& db, const std::string& sterilizer, TimePoint now, const Policy& policy) {
   const std::string window = format_rfc3339(now - std::chrono::days{policy.bi_interval_days});
   const bool loads_in_window =
-      db.query_int("SELECT 1 FROM cycles WHERE sterilizer = ? AND program_kind = 'load' AND load <> '' AND start > ?"
-                   " LIMIT 1",
-                   sterilizer, window)
+      db.query_int(
+            "SELECT 1 FROM cycles WHERE sterilizer = ? AND program_kind = 'load' AND load <> '' AND start > ?"
+            " LIMIT 1",
+            sterilizer, window)
           .has_value();
   const bool bi_in_window =
-      db.query_int("SELECT 1 FROM indicators i JOIN cycles c ON c.id = i.cycle_row"
-                   " WHERE c.sterilizer = ? AND i.type = 'bi' AND (c.start > ?2 OR i.recorded_at > ?2) LIMIT 1",
-                   sterilizer, window)
+      db.query_int(
+            "SELECT 1 FROM indicators i JOIN cycles c ON c.id = i.cycle_row"
+            " WHERE c.sterilizer = ? AND i.type = 'bi' AND (c.start > ?2 OR i.recorded_at > ?2) LIMIT 1",
+            sterilizer, window)
           .has_value();
-  const bool used_before =
-      db.query_int("SELECT 1 FROM cycles WHERE sterilizer = ? AND program_kind = 'load' AND start <= ?"
-                   " AND (load <> '' OR bi IS NOT NULL) LIMIT 1",
-                   sterilizer, window)
-          .has_value();
+  const bool used_before = db.query_int(
+                                 "SELECT 1 FROM cycles WHERE sterilizer = ? AND program_kind = 'load' AND start <= ?"
+                                 " AND (load <> '' OR bi IS NOT NULL) LIMIT 1",
+                                 sterilizer, window)
+                               .has_value();
   alerts::set(db, loads_in_window && !bi_in_window && used_before, "bi_overdue", sterilizer, alerts::Severity::warning,
               "sterilizer " + sterilizer + " ran loads without a BI in the last " +
                   std::to_string(policy.bi_interval_days) + " days",
@@ -53,10 +55,9 @@ std::optional<std::string> invalid_indicator(std::string_view type, std::string_
     return "--result '" + std::string{result} + "': a BI is negative or positive";
   if (type != "bi" && result != "pass" && result != "fail")
     return "--result '" + std::string{result} + "': a " + std::string{type == "ci" ? "CI" : "Bowie-Dick test"} +
-                " is pass or fail";
+           " is pass or fail";
   if (type == "bi" && (!lot || lot->empty())) return "--lot: a BI needs the lot number of the BI used";
-  if (lot && (lot->empty() || lot->size() > 40 || !printable(*lot, true) || lot->front() == ' ' ||
-              lot->back() == ' '))
+  if (lot && (lot->empty() || lot->size() > 40 || !printable(*lot, true) || lot->front() == ' ' || lot->back() == ' '))
     return "--lot '" + *lot + "': 1-40 printable characters";
   if (operator_badge && !valid_badge(*operator_badge))
     return "--operator '" + *operator_badge + "': a badge looks like U-0042";
@@ -73,8 +74,7 @@ Result<IndicatorRecorded> add_indicator(store::Connection& db, std::string_view 
   auto found = find_cycle(db, cycle_ref);
   if (!found) return fail(found.error());
   const CycleRow cycle = *found;
-  if (!cycle.verified)
-    return fail(cycle.subject() + " has not ended yet: record indicators once the cycle is over");
+  if (!cycle.verified) return fail(cycle.subject() + " has not ended yet: record indicators once the cycle is over");
   if (type == "bowie-dick" && cycle.program_kind != "air_removal_test")
     return fail(cycle.subject() + " is a " + cycle.program_kind +
                 " cycle: a Bowie-Dick test is recorded on an air-removal test cycle");
@@ -138,7 +138,8 @@ Result<IndicatorRecorded> add_indicator(store::Connection& db, std::string_view 
 
 Result<Released> release(store::Connection& db, std::string_view cycle_ref, std::string_view operator_badge,
                          const std::optional<std::string>& override_reason, const Policy& policy, TimePoint now) {
-  if (!valid_badge(operator_badge)) return fail("--operator '" + std::string{operator_badge} + "': a badge looks like U-0042");
+  if (!valid_badge(operator_badge))
+    return fail("--operator '" + std::string{operator_badge} + "': a badge looks like U-0042");
   if (override_reason &&
       (override_reason->empty() || override_reason->size() > 200 || !printable(*override_reason, true)))
     return fail("--override: give the reason in 1-200 printable characters");
@@ -158,24 +159,19 @@ Result<Released> release(store::Connection& db, std::string_view cycle_ref, std:
   if (cycle.status == "recalled") return fail(subject + " is recalled after a positive BI: it cannot be released");
   if (cycle.status != "quarantined") return fail(subject + " is not quarantined");
 
-  const bool negative_bi = cycle.bi == "negative";
-  if (!negative_bi && !override_reason)
-    return fail(subject + " is quarantined until a negative BI: record it with `steritrack indicator add`, or release"
-                          " early with --override REASON");
-  ReleaseBy by;
-  by.operator_badge = std::string{operator_badge};
-  if (negative_bi) {
-    by.released_by = std::string{operator_badge};
-  } else {
-    by.released_by = "override:" + *override_reason;
-    by.override_reason = override_reason;
-  }
+  // A negative BI releases a held load by itself, so a person's release is
+  // always an early one: it needs the reason.
+  if (!override_reason)
+    return fail(subject +
+                " is quarantined until a negative BI is recorded (it is then released automatically):"
+                " record it with `steritrack indicator add`, or release early with --override REASON");
+  const ReleaseBy by{"override:" + *override_reason, std::string{operator_badge}, override_reason};
   Released out;
   out.sterilizer = cycle.sterilizer;
   out.cycle = cycle.cycle;
   out.packs = static_cast<std::int64_t>(packs_of_cycle(db, cycle.row).size());
   release_cycle(db, cycle, by, policy, now);
-  if (!negative_bi && cycle.implants)
+  if (cycle.implants)
     alerts::raise(db, "implant_released_without_bi", subject, alerts::Severity::critical,
                   "implant load " + subject + " released by " + std::string{operator_badge} +
                       " before its BI was read: " + *override_reason,

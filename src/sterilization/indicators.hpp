@@ -46,10 +46,11 @@ struct Released {
   std::int64_t packs = 0;
 };
 
-// `steritrack release S/N --operator U-… [--override REASON]`: releases a
-// quarantined load. Without a negative BI only an override releases it; the
-// override is recorded as released_by "override:<reason>" and an implant load
-// raises implant_released_without_bi.
+// `steritrack release S/N --operator U-… --override REASON`: releases a
+// quarantined load before its negative BI (which would release it by
+// itself). Recorded as released_by "override:<reason>" with the badge in the
+// release record; an implant load raises implant_released_without_bi.
+// Without --override it explains what the load is waiting for.
 Result<Released> release(store::Connection& db, std::string_view cycle_ref, std::string_view operator_badge,
                          const std::optional<std::string>& override_reason, const Policy& policy, TimePoint now);
 

@@ -6,31 +6,24 @@
 namespace steritrack::sterilization {
 namespace {
 
-constexpr std::array kStateNames = {"dirty",    "assembled", "loaded",   "processing", "released",
-                                    "quarantined", "failed", "recalled", "issued"};
+constexpr std::array kStateNames = {"dirty",       "assembled", "loaded",   "processing", "released",
+                                    "quarantined", "failed",    "recalled", "issued"};
 
 // Why a pack in `from` cannot be assembled, loaded, issued or returned: the
 // words a person at the station reads.
 std::string why_not(PackState from, PackEvent event) {
   const std::string state{to_string(from)};
   switch (from) {
-    case PackState::recalled:
-      return "the pack is recalled: take it to RETURN";
-    case PackState::processing:
-      return "the pack is in a running cycle";
+    case PackState::recalled: return "the pack is recalled: take it to RETURN";
+    case PackState::processing: return "the pack is in a running cycle";
     case PackState::loaded:
       return event == PackEvent::return_ ? "the pack is in a pending load: cancel the load first"
                                          : "the pack is already in a pending load";
-    case PackState::quarantined:
-      return "the pack is quarantined until its load is released";
-    case PackState::failed:
-      return "the pack's cycle failed: assemble it again";
-    case PackState::dirty:
-      return "the tray is dirty: assemble it first";
-    case PackState::issued:
-      return "the pack was issued to a case: take it to RETURN";
-    default:
-      return "the pack is " + state;
+    case PackState::quarantined: return "the pack is quarantined until its load is released";
+    case PackState::failed: return "the pack's cycle failed: assemble it again";
+    case PackState::dirty: return "the tray is dirty: assemble it first";
+    case PackState::issued: return "the pack was issued to a case: take it to RETURN";
+    default: return "the pack is " + state;
   }
 }
 

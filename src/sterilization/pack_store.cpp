@@ -66,9 +66,8 @@ void move_packs(store::Connection& db, std::int64_t cycle_row, PackEvent event, 
 }  // namespace
 
 std::optional<PackRow> current_pack(store::Connection& db, std::string_view tray) {
-  auto& s = db.query(std::string{"SELECT "} + std::string{kPackColumns} +
-                         " FROM packs WHERE tray = ? ORDER BY id DESC LIMIT 1",
-                     tray);
+  auto& s = db.query(
+      std::string{"SELECT "} + std::string{kPackColumns} + " FROM packs WHERE tray = ? ORDER BY id DESC LIMIT 1", tray);
   std::optional<PackRow> out;
   if (s.step()) out = read_pack(s);
   s.reset();
@@ -110,9 +109,9 @@ Result<CycleRow> find_cycle(store::Connection& db, std::string_view ref) {
     return fail("'" + std::string{ref} + "' is not STERILIZER/CYCLE (e.g. A/1042)");
   const std::string_view sterilizer = ref.substr(0, slash);
   const std::string_view cycle = ref.substr(slash + 1);
-  auto& s = db.query(std::string{"SELECT "} + std::string{kCycleColumns} +
-                         " FROM cycles WHERE sterilizer = ? AND cycle = ?",
-                     sterilizer, cycle);
+  auto& s =
+      db.query(std::string{"SELECT "} + std::string{kCycleColumns} + " FROM cycles WHERE sterilizer = ? AND cycle = ?",
+               sterilizer, cycle);
   std::optional<CycleRow> out;
   if (s.step()) out = read_cycle(s);
   s.reset();
@@ -147,8 +146,8 @@ void release_cycle(store::Connection& db, const CycleRow& cycle, const ReleaseBy
     db.execute("UPDATE packs SET expiry = ?, released_at = ? WHERE id = ?", expiry, ts, p.id);
     set_pack_state(db, p.id, *next, now);
   }
-  db.execute("UPDATE cycles SET status = 'released', released_by = ?, released_at = ? WHERE id = ?", by.released_by,
-             ts, cycle.row);
+  db.execute("UPDATE cycles SET status = 'released', released_by = ?, released_at = ? WHERE id = ?", by.released_by, ts,
+             cycle.row);
   db.execute(
       "INSERT INTO releases (cycle_row, released_by, operator, override_reason, released_at) VALUES (?, ?, ?, ?, ?)",
       cycle.row, by.released_by, by.operator_badge, by.override_reason, ts);

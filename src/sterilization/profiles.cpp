@@ -591,7 +591,7 @@ DeviceProfile parse_profile(std::string_view toml_text, const std::string& sourc
 }
 
 DeviceProfile load_profile(const std::string& dir, const std::string& name) {
-  const std::string path = (std::filesystem::path(dir) / "profiles" / (name + ".toml")).string();
+  const std::string path = (std::filesystem::path(dir) / (name + ".toml")).string();
   std::ifstream in(path);
   if (!in) throw ProfileError(path + ": cannot read the device profile \"" + name + "\"");
   std::stringstream buf;

@@ -68,7 +68,8 @@ public:
 
 // Parses a profile; throws ProfileError("SOURCE: key: reason").
 DeviceProfile parse_profile(std::string_view toml_text, const std::string& source);
-// Loads <dir>/<name>.toml; its name key, if any, must be <name>.
+// Loads <dir>/<name>.toml (dir: the devices folder's profiles/); its name
+// key must be <name>.
 DeviceProfile load_profile(const std::string& dir, const std::string& name);
 
 // What a topic told about a message.

@@ -21,11 +21,11 @@ std::vector<ScopedCycle> recall_scope(std::span<const CycleBi> cycles, std::int6
 }
 
 int negative_bis_still_needed(std::span<const CycleBi> cycles, int needed) {
-  const auto last_positive = std::find_if(cycles.rbegin(), cycles.rend(),
-                                          [](const CycleBi& c) { return c.bi == BiReading::positive; });
+  const auto last_positive =
+      std::find_if(cycles.rbegin(), cycles.rend(), [](const CycleBi& c) { return c.bi == BiReading::positive; });
   if (last_positive == cycles.rend()) return 0;
-  const auto negatives = std::count_if(cycles.rbegin(), last_positive,
-                                       [](const CycleBi& c) { return c.bi == BiReading::negative; });
+  const auto negatives =
+      std::count_if(cycles.rbegin(), last_positive, [](const CycleBi& c) { return c.bi == BiReading::negative; });
   return std::max(0, needed - static_cast<int>(negatives));
 }
 
@@ -139,7 +139,8 @@ void account_recalls(store::Connection& db, std::int64_t cycle_row, TimePoint no
 
 ServiceState update_service(store::Connection& db, std::string_view sterilizer, const Policy& policy, TimePoint now) {
   ServiceState out;
-  const bool was_in_service = db.query_int("SELECT in_service FROM sterilizers WHERE id = ?", sterilizer).value_or(1) != 0;
+  const bool was_in_service =
+      db.query_int("SELECT in_service FROM sterilizers WHERE id = ?", sterilizer).value_or(1) != 0;
   const auto history = sterilizer_history(db, sterilizer);
   out.negative_bi_needed = negative_bis_still_needed(history, policy.negative_bi_to_return);
   out.in_service = out.negative_bi_needed == 0;

@@ -5,10 +5,11 @@
 // 0.1 kPa (1 hPa), times in milliseconds. Verification works on these stored
 // values, so `cycle show` and the verdict always agree.
 //
-// Encoding (version 1): a version byte, the sample count (varint), then one
-// token per sample, delta-coded against the previous sample (the first
-// against zero). The time is coded as the change of the interval
-// ("delta of delta"), which is 0 for a device sampling at a steady rate:
+// Encoding (version 1): a version byte, then one token per sample, each
+// delta-coded against the previous sample (the first against zero), so a
+// sample arriving in order is appended without touching the rest. The time
+// is coded as the change of the interval ("delta of delta"), which is 0 for
+// a device sampling at a steady rate:
 //   0ttt pppp            temp delta -4..3, pressure delta -8..7; same phase,
 //                        same interval, pressure present as before
 //   10tt tttp pppp pppp  temp delta -16..15, pressure delta -256..255; same
@@ -50,6 +51,25 @@ enum class Placement { added, duplicate };
 Placement place_sample(std::vector<Sample>& samples, const Sample& s);
 
 using SampleBlob = std::vector<std::uint8_t>;
+
+// Encodes samples one at a time, in strictly increasing time.
+class SampleEncoder {
+public:
+  SampleEncoder();
+  void append(const Sample& s);
+  const SampleBlob& blob() const { return out_; }
+
+private:
+  SampleBlob out_;
+  std::int64_t t_ = 0;
+  std::int64_t interval_ = 0;
+  std::int64_t temp_ = 0;
+  std::int64_t pressure_ = 0;
+  std::uint8_t phase_;
+  bool has_pressure_ = true;
+  bool first_ = true;
+};
+
 // samples must be ordered by strictly increasing time (as place_sample keeps them).
 SampleBlob encode_samples(std::span<const Sample> samples);
 // A damaged blob is a reason, not a crash.

@@ -49,9 +49,7 @@ std::int64_t load_size(store::Connection& db, std::int64_t load) {
   return db.query_int("SELECT count(*) FROM packs WHERE load_id = ? AND state = 'loaded'", load).value_or(0);
 }
 
-std::string plural(std::int64_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
+std::string plural(std::int64_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 // The recipe counts of the instruments scanned so far.
 Recipe scanned_types(store::Connection& db, const json& instruments) {
@@ -292,10 +290,10 @@ Outcome IssueMode::scan(ScanContext& ctx, const codes::Code& code) {
     return refuse("NOT STERILE: " + tray + " is " + why + " - do not use");
   }
   if (pack->expiry && clinic_date(ctx.now, ctx.policy) > *pack->expiry) {
-    alerts::raise(ctx.db, "expired_pack", tray, alerts::Severity::critical,
-                  "pack " + tray + " past its shelf life (" + *pack->expiry + ") scanned for issue at station " +
-                      ctx.station.id,
-                  ctx.now);
+    alerts::raise(
+        ctx.db, "expired_pack", tray, alerts::Severity::critical,
+        "pack " + tray + " past its shelf life (" + *pack->expiry + ") scanned for issue at station " + ctx.station.id,
+        ctx.now);
     return refuse("EXPIRED: " + tray + " expired on " + *pack->expiry + " - do not use; take it to RETURN");
   }
   if (case_label.empty()) return refuse("scan the case label (C-...) first");

@@ -18,7 +18,7 @@ namespace steritrack::sterilization {
 // missing items flag the pack and raise tray_incomplete. No instruments
 // scanned: an uncounted pack.
 class AssembleMode final : public stations::ModeHandler {
-public:
+ public:
   stations::Outcome scan(stations::ScanContext& ctx, const codes::Code& code) override;
   stations::Outcome enter(stations::ScanContext& ctx) override;
   stations::Outcome done(stations::ScanContext& ctx) override;
@@ -30,7 +30,7 @@ public:
 // keeps the load; CMD-CANCEL (or leaving the mode with the step open) clears
 // the pending load.
 class LoadMode final : public stations::ModeHandler {
-public:
+ public:
   stations::Outcome scan(stations::ScanContext& ctx, const codes::Code& code) override;
   stations::Outcome enter(stations::ScanContext& ctx) override;
   stations::Outcome done(stations::ScanContext& ctx) override;
@@ -41,7 +41,7 @@ public:
 // released, or past its shelf life is refused at once and raises
 // recalled_pack, unsterile_issue or expired_pack.
 class IssueMode final : public stations::ModeHandler {
-public:
+ public:
   stations::Outcome scan(stations::ScanContext& ctx, const codes::Code& code) override;
   stations::Outcome enter(stations::ScanContext& ctx) override;
   stations::Outcome done(stations::ScanContext& ctx) override;
@@ -50,7 +50,7 @@ public:
 
 // RETURN: scan trays coming back dirty (after use, recalled, or opened).
 class ReturnMode final : public stations::ModeHandler {
-public:
+ public:
   stations::Outcome scan(stations::ScanContext& ctx, const codes::Code& code) override;
   stations::Outcome enter(stations::ScanContext& ctx) override;
   stations::Outcome done(stations::ScanContext& ctx) override;

@@ -31,9 +31,8 @@ bool valid_label(std::string_view s, std::string_view prefix) {
 }
 
 bool valid_type_name(std::string_view s) {
-  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= 32 && c < 127 && c != ':' && c != ';' && c != ',';
-  });
+  return !s.empty() && s.size() <= 64 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= 32 && c < 127 && c != ':' && c != ';' && c != ','; });
 }
 
 bool gtin_check_digit_ok(std::string_view digits) {
@@ -59,14 +58,14 @@ std::optional<std::string> gtin14(std::string_view s) {
 bool valid_serial(std::string_view s) { return !s.empty() && s.size() <= 20 && printable(s); }
 
 class Errors {
-public:
+ public:
   void add(const std::string& where, const std::string& reason) {
     text_ += (text_.empty() ? "" : "\n") + where + ": " + reason;
   }
   bool empty() const { return text_.empty(); }
   const std::string& text() const { return text_; }
 
-private:
+ private:
   std::string text_;
 };
 
@@ -183,8 +182,9 @@ Result<std::vector<InstrumentRecord>> read_instruments(const csv::Table& table) 
       const auto gtin = gtin14(std::string_view{id}.substr(0, slash));
       const std::string serial = id.substr(slash + 1);
       if (!gtin)
-        errors.add(at("instrument"), "'" + id + "': the GTIN before '/' needs 8, 12, 13 or 14 digits and a valid "
-                                     "check digit");
+        errors.add(at("instrument"), "'" + id +
+                                         "': the GTIN before '/' needs 8, 12, 13 or 14 digits and a valid "
+                                         "check digit");
       else if (!valid_serial(serial))
         errors.add(at("instrument"), "'" + id + "': the serial after '/' must be 1-20 printable characters");
       else

@@ -32,7 +32,18 @@ std::string secs(double v) {
   return s;
 }
 
-double lethality_per_min(std::int32_t temp_dc) { return std::pow(10.0, (temp_dc / 10.0 - 121.1) / 10.0); }
+// 10^((T - 121.1)/10), from a table over the temperatures a chamber can
+// have (pow per sample dominated the cost of keeping the summary current).
+double lethality_per_min(std::int32_t temp_dc) {
+  constexpr std::int32_t lo = -500, hi = 3000;
+  static const std::vector<double> table = [] {
+    std::vector<double> t(hi - lo + 1);
+    for (std::int32_t dc = lo; dc <= hi; ++dc) t[static_cast<std::size_t>(dc - lo)] = std::pow(10.0, (dc / 10.0 - 121.1) / 10.0);
+    return t;
+  }();
+  if (temp_dc < lo || temp_dc > hi) return std::pow(10.0, (temp_dc / 10.0 - 121.1) / 10.0);
+  return table[static_cast<std::size_t>(temp_dc - lo)];
+}
 
 bool in_exposure(const Sample& s) { return s.phase == Phase::exposure; }
 
@@ -46,34 +57,42 @@ std::optional<Verdict> parse_verdict(std::string_view text) {
   return std::nullopt;
 }
 
-Summary summarize(const Requirements& req, std::span<const Sample> samples) {
-  Summary sum;
-  sum.sample_count = static_cast<int>(samples.size());
-  const std::int32_t min_dc = dc_of(req.temp_c);
-  const std::int64_t max_gap = ms_of(req.max_gap_s);
-  const bool temperature_counts = req.kind != ProgramKind::leak_test;
-  std::int64_t exposure_ms = 0;
-  std::optional<std::int32_t> lo, hi;
-  double f0 = 0;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    const Sample& b = samples[i];
-    if (in_exposure(b)) {
-      lo = std::min(lo.value_or(b.temp_dc), b.temp_dc);
-      hi = std::max(hi.value_or(b.temp_dc), b.temp_dc);
-    }
-    if (i == 0) continue;
-    const Sample& a = samples[i - 1];
+SummaryBuilder::SummaryBuilder(const Requirements& req)
+    : min_dc_(dc_of(req.temp_c)),
+      max_gap_ms_(ms_of(req.max_gap_s)),
+      temperature_counts_(req.kind != ProgramKind::leak_test) {}
+
+void SummaryBuilder::add(const Sample& b) {
+  ++count_;
+  if (in_exposure(b)) {
+    lo_ = std::min(lo_.value_or(b.temp_dc), b.temp_dc);
+    hi_ = std::max(hi_.value_or(b.temp_dc), b.temp_dc);
+  }
+  if (last_) {
+    const Sample& a = *last_;
     const std::int64_t dt = ms(b.ts - a.ts);
     // Each interval counts with the lethality at its end.
-    f0 += lethality_per_min(b.temp_dc) * static_cast<double>(dt) / 60000.0;
-    const bool hot = !temperature_counts || (a.temp_dc >= min_dc && b.temp_dc >= min_dc);
-    if (in_exposure(a) && in_exposure(b) && hot && dt <= max_gap) exposure_ms += dt;
+    f0_ += lethality_per_min(b.temp_dc) * static_cast<double>(dt) / 60000.0;
+    const bool hot = !temperature_counts_ || (a.temp_dc >= min_dc_ && b.temp_dc >= min_dc_);
+    if (in_exposure(a) && in_exposure(b) && hot && dt <= max_gap_ms_) exposure_ms_ += dt;
   }
-  sum.exposure_s = static_cast<double>(exposure_ms) / 1000.0;
-  if (lo) sum.min_temp_c = *lo / 10.0;
-  if (hi) sum.max_temp_c = *hi / 10.0;
-  sum.f0_min = std::round(f0 * 100) / 100;
+  last_ = b;
+}
+
+Summary SummaryBuilder::summary() const {
+  Summary sum;
+  sum.sample_count = count_;
+  sum.exposure_s = static_cast<double>(exposure_ms_) / 1000.0;
+  if (lo_) sum.min_temp_c = *lo_ / 10.0;
+  if (hi_) sum.max_temp_c = *hi_ / 10.0;
+  sum.f0_min = std::round(f0_ * 100) / 100;
   return sum;
+}
+
+Summary summarize(const Requirements& req, std::span<const Sample> samples) {
+  SummaryBuilder b(req);
+  for (const Sample& s : samples) b.add(s);
+  return b.summary();
 }
 
 Verification verify(const Requirements& req, std::span<const Sample> samples,

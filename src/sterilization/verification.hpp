@@ -2,6 +2,7 @@
 // Verifying a cycle from its own samples (compliance.md section 2; the rules
 // are written out in docs/compliance.md, "Cycle verification"). Pure: the
 // recorder gives it the cycle's requirements, samples and device result.
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -33,6 +34,25 @@ struct Summary {
   std::optional<double> max_temp_c;
   double f0_min = 0;                    // informational
   bool operator==(const Summary&) const = default;
+};
+
+// Builds the summary one sample at a time (samples in time order), so a
+// sample arriving in order updates it without a pass over the others.
+class SummaryBuilder {
+public:
+  explicit SummaryBuilder(const Requirements& req);
+  void add(const Sample& s);
+  Summary summary() const;
+
+private:
+  std::int32_t min_dc_;
+  std::int64_t max_gap_ms_;
+  bool temperature_counts_;
+  std::optional<Sample> last_;
+  int count_ = 0;
+  std::int64_t exposure_ms_ = 0;
+  std::optional<std::int32_t> lo_, hi_;
+  double f0_ = 0;
 };
 
 Summary summarize(const Requirements& req, std::span<const Sample> samples);

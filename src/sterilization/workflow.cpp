@@ -93,10 +93,10 @@ void Workflow::cycle_started(store::Connection& db, std::int64_t cycle_row, Time
   const bool prevac =
       db.query_text("SELECT type FROM sterilizers WHERE id = ?", cycle.sterilizer).value_or("") == "prevac";
   if (has_packs && prevac && !passed_bowie_dick_today(db, cycle, policy))
-    alerts::raise(db, "bowie_dick_missing", cycle.sterilizer, alerts::Severity::warning,
-                  "sterilizer " + cycle.sterilizer + " ran load " + cycle.subject() +
-                      " before a passed Bowie-Dick test today",
-                  now);
+    alerts::raise(
+        db, "bowie_dick_missing", cycle.sterilizer, alerts::Severity::warning,
+        "sterilizer " + cycle.sterilizer + " ran load " + cycle.subject() + " before a passed Bowie-Dick test today",
+        now);
 }
 
 void Workflow::cycle_verified(store::Connection& db, std::int64_t cycle_row, TimePoint now) {

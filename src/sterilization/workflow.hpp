@@ -10,7 +10,7 @@
 namespace steritrack::sterilization {
 
 class Workflow final : public CycleListener {
-public:
+ public:
   // The policy is asked for on every event, so a reloaded config applies to
   // the next cycle.
   using PolicySource = std::function<Policy()>;
@@ -27,7 +27,7 @@ public:
   // negative BI; fail or incomplete: failed.
   void cycle_verified(store::Connection& db, std::int64_t cycle_row, TimePoint now) override;
 
-private:
+ private:
   PolicySource policy_;
 };
 

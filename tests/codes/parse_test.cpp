@@ -342,12 +342,12 @@ TEST_CASE("GS1 element strings that are refused", "[codes]") {
       {"8010abc", "GS1 character set 39"},
       {"0109506000134352" "10A#B", "'#' at position 20 is not allowed"},
       // Dates.
-      {"0109506000134352" "17281301", "'281301' is not a date: month 13 is not 01-12"},
+      {"0109506000134352" "17281301", "'281301' is not a date YYMMDD: month 13 is not 01-12"},
       {"0109506000134352" "17280001", "month 00 is not 01-12"},
-      {"0109506000134352" "17281232", "day 32 does not exist in 12/2028"},
-      {"0109506000134352" "17280230", "day 30 does not exist in 2/2028"},
-      {"0109506000134352" "17270229", "day 29 does not exist in 2/2027 (not a leap year)"},
-      {"0109506000134352" "17260431", "day 31 does not exist in 4/2026"},
+      {"0109506000134352" "17281232", "day 32 does not exist in December 2028"},
+      {"0109506000134352" "17280230", "day 30 does not exist in February 2028"},
+      {"0109506000134352" "17270229", "day 29 does not exist in February 2027 (not a leap year)"},
+      {"0109506000134352" "17260431", "day 31 does not exist in April 2026"},
       {"0109506000134352" "1728A231", "'A' at position 21 is not allowed; only digits"},
       {"0109506000134352" "11281301", "AI (11) production date"},
       {"7006260300", "day 00 is not allowed for this AI"},
@@ -541,7 +541,7 @@ TEST_CASE("HIBC", "[codes]") {
         {"+H123ABC01231/$$+SN2F", "expected an expiry date"},
         {"+H123ABC01231/$$7", "'$$' must be followed by an expiry date"},
         {"+H123ABC01231/$$3281315L8", "month 13 is not 01-12"},
-        {"+H123ABC01231/$$3270229LOTXA", "day 29 does not exist in 02/2027 (not a leap year)"},
+        {"+H123ABC01231/$$3270229LOTXA", "day 29 does not exist in February 2027 (not a leap year)"},
         {"+H123ABC01231/$$527366LOTXE", "day of year 366 is not 001-365"},
         {"+H123ABC01231/$$428061524LOTR", "hour above 23"},
         {"+H123ABC01231/$$8001228LOTG", "is 0, which is not a quantity"},
@@ -570,4 +570,22 @@ TEST_CASE("AI titles for people", "[codes]") {
   CHECK(ai_title("17") == "expiry date");
   CHECK(ai_title("3103") == "trade or logistic measure");
   CHECK(ai_title("55").empty());
+}
+
+TEST_CASE("the human-readable form as an element string", "[codes]") {
+  CHECK(element_string_from_hri("(01)09506000134352(10)ABC(17)281231") ==
+        with_gs("0109506000134352" "10ABC<GS>17281231"));
+  CHECK(element_string_from_hri("(01)09506000134352(17)281231(10)ABC") == "010950600013435217281231" "10ABC");
+  CHECK(element_string_from_hri("(422)756(8006)095060001343520102(10)L") ==
+        with_gs("422756<GS>8006095060001343520102<GS>10L"));
+  CHECK(element_string_from_hri("(10)A(1)") == "10A(1)");
+  CHECK_FALSE(element_string_from_hri("(55)123"));
+  CHECK_FALSE(element_string_from_hri("0109506000134352"));
+  CHECK_FALSE(element_string_from_hri(""));
+  // What parse makes of the result is what it makes of the HRI form.
+  const auto hri = parse("(01)09506000134352(10)ABC(17)281231", kToday);
+  const auto raw = parse(*element_string_from_hri("(01)09506000134352(10)ABC(17)281231"), kToday);
+  REQUIRE(hri);
+  REQUIRE(raw);
+  CHECK(hri->ai == raw->ai);
 }

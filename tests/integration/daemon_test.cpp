@@ -42,7 +42,7 @@ TEST_CASE("check-config names the key of a bad value and exits non-zero", "[daem
   TempDir dir;
   const auto cfg = dir.write("bad.toml", "[database]\npath = \"x.db\"\n[mqtt]\nurl = 42\n");
   Process p({STERITRACKD_PATH, "--check-config", "--config", cfg.string()},
-            {.stdout_path = dir / "out", .stderr_path = dir / "err"});
+            {.stdout_path = dir / "out", .stderr_path = dir / "err", .append = true, .extra_env = {}});
   const auto code = p.wait_for(30s);
   REQUIRE(code);
   CHECK(*code == 3);
@@ -50,7 +50,7 @@ TEST_CASE("check-config names the key of a bad value and exits non-zero", "[daem
 
   const auto good = dir.write("good.toml", "[database]\npath = \"x.db\"\n[[station]]\nid = \"desk\"\n");
   Process ok({STERITRACKD_PATH, "--check-config", "--config", good.string()},
-             {.stdout_path = dir / "out2", .stderr_path = dir / "err2"});
+             {.stdout_path = dir / "out2", .stderr_path = dir / "err2", .append = true, .extra_env = {}});
   CHECK(ok.wait_for(30s) == 0);
 }
 

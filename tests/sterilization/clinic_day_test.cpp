@@ -43,9 +43,8 @@ TEST_CASE("zones load from the system tz database", "[sterilization][timezone]")
   const auto berlin = TimeZone::load("Europe/Berlin");
   REQUIRE(berlin);
   // 23:30 UTC on June 1st is already June 2nd in Berlin.
-  CHECK(berlin->local_date(at("2026-06-01T23:30:00Z")) == std::chrono::year_month_day{
-                                                              std::chrono::year{2026}, std::chrono::June,
-                                                              std::chrono::day{2}});
+  CHECK(berlin->local_date(at("2026-06-01T23:30:00Z")) ==
+        std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::June, std::chrono::day{2}});
   CHECK(berlin->utc_offset(at("1990-07-01T00:00:00Z")) == hours{2});
   const auto new_york = TimeZone::load("America/New_York");
   REQUIRE(new_york);

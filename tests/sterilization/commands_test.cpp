@@ -83,7 +83,7 @@ TEST_CASE("an import with one bad row writes nothing and names line and field", 
   CHECK(w.db->query_int("SELECT count(*) FROM trays WHERE id LIKE 'T-NEW-%'") == 0);
   const auto missing = run(w, {"trays", "import", (w.dir.path() / "nope.csv").string()});
   CHECK(missing.exit_code == 1);
-  CHECK_THAT(missing.err, Catch::Contains("nope.csv: cannot read the file"));
+  CHECK_THAT(missing.err, Catch::Contains("nope.csv: cannot open the file"));
 }
 
 TEST_CASE("indicator add, release and recall on the command line", "[sterilization][cli]") {
@@ -111,7 +111,8 @@ TEST_CASE("indicator add, release and recall on the command line", "[sterilizati
     CHECK_THAT(j[0]["effects"].get<std::string>(), Catch::Contains("load released"));
   }
   SECTION("an override release is on the record") {
-    const auto r = run(w, {"release", "A/1042", "--operator", "U-0042", "--override", "urgent case", "--format", "csv"});
+    const auto r =
+        run(w, {"release", "A/1042", "--operator", "U-0042", "--override", "urgent case", "--format", "csv"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::StartsWith("sterilizer,cycle,status,released_by,released_at,packs\n"

@@ -3,7 +3,6 @@
 // shipped device files, and the example trace.
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,27 +13,9 @@
 #include "sterilization/programs.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
+#include "support/temp_dir.hpp"
 
 namespace steritrack::test {
-
-class TempDir {
-public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("steritrack-cycles-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
-private:
-  std::filesystem::path path_;
-};
 
 // A migrated database with sterilizers A (prevac, generic-json) and B
 // (gravity, tuttnauer-line) and C (prevac, amsco-record).
@@ -59,7 +40,7 @@ public:
   }
 
 private:
-  TempDir dir_;
+  testkit::TempDir dir_{"steritrack-cycles"};
   std::string file_;
   std::unique_ptr<store::Connection> db_;
 };
@@ -71,7 +52,7 @@ inline sterilization::ProgramCatalog shipped_programs() {
 }
 
 inline sterilization::DeviceProfile shipped_profile(const std::string& name) {
-  return sterilization::load_profile(devices_dir(), name);
+  return sterilization::load_profile(devices_dir() + "/profiles", name);
 }
 
 // The example trace: (topic, payload text) in order.

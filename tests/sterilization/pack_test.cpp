@@ -21,8 +21,7 @@ TEST_CASE("a pack goes dirty to issued and back to dirty", "[sterilization][pack
   using E = PackEvent;
   CHECK(walk(PackState::dirty, {E::assemble}) == PackState::assembled);
   CHECK(walk(PackState::dirty, {E::assemble, E::load, E::start}) == PackState::processing);
-  CHECK(walk(PackState::dirty, {E::assemble, E::load, E::start, E::release, E::issue, E::return_}) ==
-        PackState::dirty);
+  CHECK(walk(PackState::dirty, {E::assemble, E::load, E::start, E::release, E::issue, E::return_}) == PackState::dirty);
 }
 
 TEST_CASE("a quarantined pack is released by its BI, a recalled one only returned", "[sterilization][pack]") {

@@ -209,7 +209,7 @@ TEST_CASE("a bad profile names the file, key and reason", "[profiles]") {
       CHECK_THAT(e.what(), Catch::Contains("test.toml: ") && Catch::Contains(reason));
     }
   }
-  CHECK_THROWS_WITH(load_profile(test::devices_dir(), "no-such-profile"), Catch::Contains("cannot read"));
+  CHECK_THROWS_WITH(load_profile(test::devices_dir() + "/profiles", "no-such-profile"), Catch::Contains("cannot read"));
 }
 
 TEST_CASE("the router picks each sterilizer's own profile", "[profiles]") {

@@ -56,6 +56,16 @@ TEST_CASE("samples are placed by time and a repeated time is a duplicate", "[sam
   CHECK(v[2].temp_dc == 1320);  // the duplicate changed nothing
 }
 
+TEST_CASE("samples appended one by one encode as the whole list does", "[samples]") {
+  std::vector<Sample> v;
+  for (int i = 0; i < 200; ++i) v.push_back(make_sample(at(i), static_cast<Phase>(i / 40), 100 + i * 0.37, 20 + i * 1.3));
+  SampleEncoder enc;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    enc.append(v[i]);
+    CHECK(enc.blob() == encode_samples(std::span<const Sample>(v.data(), i + 1)));
+  }
+}
+
 TEST_CASE("encoding round-trips every kind of sample sequence", "[samples]") {
   std::vector<Sample> v;
   // Steady 1 Hz, jittered milliseconds, phase changes, missing pressure,
@@ -85,13 +95,15 @@ TEST_CASE("a damaged sample blob is a reason, never a crash", "[samples]") {
   std::vector<Sample> v;
   for (int i = 0; i < 100; ++i) v.push_back(make_sample(at(i * 10), Phase::exposure, 132 + i * 0.3, 288 + i));
   const auto blob = encode_samples(v);
+  // A cut blob is an error, or (cut between two samples) the samples before the cut.
   for (std::size_t n = 0; n < blob.size(); ++n) {
-    const std::span<const std::uint8_t> cut(blob.data(), n);
-    CHECK_FALSE(decode_samples(cut));
+    const auto cut = decode_samples(std::span<const std::uint8_t>(blob.data(), n));
+    if (!cut) continue;
+    REQUIRE(cut->size() <= v.size());
+    CHECK(std::equal(cut->begin(), cut->end(), v.begin()));
   }
-  auto trailing = blob;
-  trailing.push_back(0);
-  CHECK_THAT(decode_samples(trailing).error(), Catch::Contains("trailing"));
+  CHECK_THAT(decode_samples(std::span<const std::uint8_t>(blob.data(), 0)).error(), Catch::Contains("empty"));
+  CHECK_THAT(decode_samples(std::span<const std::uint8_t>(blob.data(), 2)).error(), Catch::Contains("truncated"));
   auto version = blob;
   version[0] = 9;
   CHECK_THAT(decode_samples(version).error(), Catch::Contains("version"));

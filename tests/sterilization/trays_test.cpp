@@ -75,10 +75,10 @@ TEST_CASE("a bad tray file names file, line and field for every problem", "[ster
 TEST_CASE("the header must name exactly the import's columns", "[sterilization][trays]") {
   const auto missing = trays_from("tray,name,recipe,implants\nT-A,A,m:1,no\n");
   REQUIRE_FALSE(missing);
-  CHECK_THAT(missing.error(), Catch::Contains("trays.csv, line 1: missing column shelf_life_days"));
+  CHECK_THAT(missing.error(), Catch::Contains("trays.csv, line 1: missing column \"shelf_life_days\""));
   const auto unknown = trays_from("tray,name,recipe,implants,shelf_life_days,colour\nT-A,A,m:1,no,,red\n");
   REQUIRE_FALSE(unknown);
-  CHECK_THAT(unknown.error(), Catch::Contains("unknown column 'colour'"));
+  CHECK_THAT(unknown.error(), Catch::Contains("unknown column \"colour\""));
   const auto short_row = trays_from("tray,name,recipe,implants,shelf_life_days\nT-A,A,m:1,no\n");
   REQUIRE_FALSE(short_row);
   CHECK_THAT(short_row.error(), Catch::Contains("line 2: 4 fields, expected 5"));

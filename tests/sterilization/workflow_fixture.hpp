@@ -49,7 +49,7 @@ inline codes::Code udi(const std::string& gtin14, const std::string& serial) {
 }
 
 class TempDir {
-public:
+ public:
   TempDir() {
     std::random_device rd;
     path_ = std::filesystem::temp_directory_path() / ("steritrack-test-" + std::to_string(rd()) + std::to_string(rd()));
@@ -63,12 +63,12 @@ public:
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
 
-private:
+ private:
   std::filesystem::path path_;
 };
 
 class WorkflowDb {
-public:
+ public:
   TempDir dir;
   std::unique_ptr<store::Connection> db;
   ManualClock clock{at("2026-11-27T07:00:00Z")};
@@ -86,8 +86,10 @@ public:
   WorkflowDb() {
     db = std::make_unique<store::Connection>((dir.path() / "steritrack.db").string());
     store::migrate(*db);
-    db->execute("INSERT INTO sterilizers (id, name, type, profile) VALUES ('A', 'Autoclave A', 'prevac', 'generic-json')");
-    db->execute("INSERT INTO sterilizers (id, name, type, profile) VALUES ('B', 'Autoclave B', 'gravity', 'generic-json')");
+    db->execute(
+        "INSERT INTO sterilizers (id, name, type, profile) VALUES ('A', 'Autoclave A', 'prevac', 'generic-json')");
+    db->execute(
+        "INSERT INTO sterilizers (id, name, type, profile) VALUES ('B', 'Autoclave B', 'gravity', 'generic-json')");
     const std::string data = STERITRACK_TEST_DATA;
     auto trays = csv::Table::read(data + "/trays.csv", kTrayColumns);
     REQUIRE(trays);
@@ -140,8 +142,8 @@ public:
   }
 
   // What the cycle recorder does at cycle_start: the row, then the listener.
-  std::int64_t start_cycle(const std::string& sterilizer_id, const std::string& cycle,
-                           const std::string& kind = "load", const std::string& program = "prevac-132-4") {
+  std::int64_t start_cycle(const std::string& sterilizer_id, const std::string& cycle, const std::string& kind = "load",
+                           const std::string& program = "prevac-132-4") {
     store::Transaction tx(*db);
     db->execute(
         "INSERT INTO cycles (sterilizer, cycle, program, program_kind, required_temp_c, required_exposure_s,"
@@ -163,7 +165,8 @@ public:
     workflow.cycle_verified(*db, row, clock.now());
     tx.commit();
   }
-  std::int64_t run_cycle(const std::string& sterilizer_id, const std::string& cycle, const std::string& verified = "pass") {
+  std::int64_t run_cycle(const std::string& sterilizer_id, const std::string& cycle,
+                         const std::string& verified = "pass") {
     const auto row = start_cycle(sterilizer_id, cycle);
     clock.advance(std::chrono::minutes{30});
     end_cycle(row, verified);
@@ -173,7 +176,8 @@ public:
 
   std::string text(const std::string& sql) { return db->query_text(sql).value_or("<null>"); }
   std::string pack_state(const std::string& tray_id) {
-    return db->query_text("SELECT state FROM packs WHERE tray = ? ORDER BY id DESC LIMIT 1", tray_id).value_or("<none>");
+    return db->query_text("SELECT state FROM packs WHERE tray = ? ORDER BY id DESC LIMIT 1", tray_id)
+        .value_or("<none>");
   }
   std::string cycle_column(const std::string& column, const std::string& sterilizer_id, const std::string& cycle) {
     return db->query_text("SELECT " + column + " FROM cycles WHERE sterilizer = ? AND cycle = ?", sterilizer_id, cycle)
@@ -193,9 +197,10 @@ public:
       std::vector<std::pair<std::string, std::string>> records;
       while (s.step()) {
         const store::Blob blob = s.is_null(2) ? store::Blob{} : s.get_blob(2);
-        records.emplace_back(s.get_text(0),
-                             report::sha256_hex(s.get_text(1), std::string_view{reinterpret_cast<const char*>(blob.data()),
-                                                                                 blob.size()}));
+        records.emplace_back(
+            s.get_text(0),
+            report::sha256_hex(s.get_text(1),
+                               std::string_view{reinterpret_cast<const char*>(blob.data()), blob.size()}));
       }
       for (const auto& [key, hash] : records) {
         INFO(std::string{type.name} << " " << key);

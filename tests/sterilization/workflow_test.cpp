@@ -14,8 +14,8 @@ const std::vector<std::string> kExamSet = {"I-000101", "I-000102", "I-000103"};
 Result<IndicatorRecorded> indicator(WorkflowDb& w, const std::string& cycle, const std::string& type,
                                     const std::string& result, std::optional<std::string> lot = "BI-LOT-7") {
   store::Transaction tx(*w.db);
-  auto r = add_indicator(*w.db, cycle, type, result, type == "bi" ? lot : std::nullopt, std::string{"U-0042"},
-                         w.policy, w.clock.now());
+  auto r = add_indicator(*w.db, cycle, type, result, type == "bi" ? lot : std::nullopt, std::string{"U-0042"}, w.policy,
+                         w.clock.now());
   if (r) tx.commit();
   return r;
 }
@@ -244,7 +244,8 @@ TEST_CASE("ISSUE refuses unsterile, expired and recalled packs at once", "[steri
     CHECK(w.text("SELECT case_label || ' ' || issued_by FROM packs WHERE tray = 'T-SURG-01'") == "C-2026-1187 U-0077");
     CHECK(w.scan(w.operatory, w.issue, tray("T-SURG-01")).ok);  // the same case again: no harm
     REQUIRE(w.scan(w.operatory, w.issue, case_label("C-2026-1188")).ok);
-    CHECK_THAT(w.scan(w.operatory, w.issue, tray("T-SURG-01")).message, Catch::Contains("already issued to C-2026-1187"));
+    CHECK_THAT(w.scan(w.operatory, w.issue, tray("T-SURG-01")).message,
+               Catch::Contains("already issued to C-2026-1187"));
     const auto back = w.scan(w.sink, w.return_mode, tray("T-SURG-01"));
     CHECK_THAT(back.message, Catch::Contains("returned from C-2026-1187"));
     CHECK(w.pack_state("T-SURG-01") == "dirty");
@@ -353,7 +354,8 @@ TEST_CASE("a positive BI recalls its scope and takes the sterilizer out of servi
   REQUIRE(w.scan(w.sink, w.return_mode, tray("T-EXAM-02")).ok);
   REQUIRE(w.scan(w.sink, w.return_mode, tray("T-SURG-01")).ok);
   CHECK(w.alert_open("recall", "A/4"));
-  CHECK_THAT(w.scan(w.sink, w.return_mode, tray("T-IMPL-01")).message, Catch::Contains("recalled pack T-IMPL-01 returned"));
+  CHECK_THAT(w.scan(w.sink, w.return_mode, tray("T-IMPL-01")).message,
+             Catch::Contains("recalled pack T-IMPL-01 returned"));
   CHECK_FALSE(w.alert_open("recall", "A/4"));
   CHECK(w.text("SELECT resolved_at IS NOT NULL FROM recalls") == "1");
   const auto after = recall_listing(*w.db, "A/4");

@@ -22,3 +22,9 @@ private:
 };
 
 }  // namespace steritrack::testkit
+
+// Older tests name these steritrack::testing::...
+namespace steritrack::testing {
+using testkit::TempDb;
+using testkit::TempDir;
+}  // namespace steritrack::testing
