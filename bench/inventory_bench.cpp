@@ -10,7 +10,6 @@
 #include <condition_variable>
 #include <ctime>
 #include <cstdio>
-#include <filesystem>
 #include <mutex>
 #include <random>
 #include <string>
@@ -26,6 +25,7 @@
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 #include "store/writer.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace steritrack;
 using Stopwatch = std::chrono::steady_clock;
@@ -39,19 +39,6 @@ std::string gtin14(std::int64_t n) {
   for (int i = 0; i < 13; ++i) sum += (body[12 - i] - '0') * (i % 2 == 0 ? 3 : 1);
   return std::string{body} + static_cast<char>('0' + (10 - sum % 10) % 10);
 }
-
-struct TempFolder {
-  std::filesystem::path path;
-  TempFolder() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("steritrack-bench-" + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 // Submits jobs to a writer and waits until every one has completed.
 class Completion {
@@ -193,8 +180,8 @@ int main(int argc, char** argv) {
     for (const std::size_t batch : {std::size_t{256}, std::size_t{1}}) {
       // One transaction per scan is FULL-sync bound: fewer scans suffice.
       const std::size_t count = batch == 1 ? std::min<std::size_t>(scans, 2000) : scans;
-      TempFolder folder;
-      const std::string path = (folder.path / "bench.db").string();
+      const testkit::TempDir folder("steritrack-bench");
+      const std::string path = (folder / "bench.db").string();
       {
         store::Connection db(path);
         store::migrate(db);

@@ -2,10 +2,7 @@
 // A fresh migrated database in a temp folder, a clock, a policy and a small
 // catalog, for the inventory tests; plus builders for parsed supply labels.
 #include <chrono>
-#include <filesystem>
-#include <memory>
 #include <optional>
-#include <random>
 #include <string>
 
 #include "codes/code.hpp"
@@ -13,8 +10,8 @@
 #include "common/policy.hpp"
 #include "common/time.hpp"
 #include "inventory/catalog.hpp"
-#include "store/migrations.hpp"
 #include "store/sqlite.hpp"
+#include "support/temp_db.hpp"
 
 namespace steritrack::inventory::test {
 
@@ -24,29 +21,7 @@ inline const std::string kGloves = "00614141000012";   // par 20, reorder point 
 inline const std::string kPouches = "00614141000029";  // par 10, reorder point 4, reorder qty 12
 inline const std::string kHibcSupply = "H123ABC0123";  // par 6, reorder point 2, reorder qty 6
 
-class TempDb {
-public:
-  TempDb() {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() / ("steritrack-inventory-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    db_ = std::make_unique<store::Connection>((dir_ / "test.db").string());
-    store::migrate(*db_);
-  }
-  ~TempDb() {
-    db_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  TempDb(const TempDb&) = delete;
-  TempDb& operator=(const TempDb&) = delete;
-  store::Connection& db() { return *db_; }
-  std::filesystem::path dir() const { return dir_; }
-
-private:
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Connection> db_;
-};
+using testkit::TempDb;
 
 inline TimePoint at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
 
