@@ -1,6 +1,7 @@
 #include "sterilization/recall.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "alerts/alerts.hpp"
 #include "common/time.hpp"
@@ -20,13 +21,15 @@ std::vector<ScopedCycle> recall_scope(std::span<const CycleBi> cycles, std::int6
   return out;
 }
 
-int negative_bis_still_needed(std::span<const CycleBi> cycles, int needed) {
-  const auto last_positive =
-      std::find_if(cycles.rbegin(), cycles.rend(), [](const CycleBi& c) { return c.bi == BiReading::positive; });
-  if (last_positive == cycles.rend()) return 0;
-  const auto negatives =
-      std::count_if(cycles.rbegin(), last_positive, [](const CycleBi& c) { return c.bi == BiReading::negative; });
-  return std::max(0, needed - static_cast<int>(negatives));
+int negative_bis_still_needed(std::span<const BiEvent> events, int needed) {
+  int most = 0;
+  for (auto p = events.begin(); p != events.end(); ++p) {
+    if (!p->positive) continue;
+    const auto cleared = std::count_if(std::next(p), events.end(),
+                                       [&](const BiEvent& e) { return !e.positive && e.cycle > p->cycle; });
+    most = std::max(most, needed - static_cast<int>(cleared));
+  }
+  return most;
 }
 
 std::vector<CycleBi> sterilizer_history(store::Connection& db, std::string_view sterilizer) {
@@ -45,6 +48,22 @@ std::vector<CycleBi> sterilizer_history(store::Connection& db, std::string_view 
     c.failed = s.get_int(2) != 0;
     c.test = s.get_int(3) != 0;
     out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<BiEvent> bi_events(store::Connection& db, std::span<const CycleBi> history) {
+  std::map<std::int64_t, std::size_t> place;
+  for (std::size_t i = 0; i < history.size(); ++i) place[history[i].row] = i;
+  std::vector<BiEvent> out;
+  if (history.empty()) return out;
+  auto& s = db.query(
+      "SELECT i.cycle_row, i.result = 'positive' FROM indicators i JOIN cycles c ON c.id = i.cycle_row"
+      " WHERE i.type = 'bi' AND c.sterilizer = (SELECT sterilizer FROM cycles WHERE id = ?) ORDER BY i.id",
+      history.front().row);
+  while (s.step()) {
+    const auto it = place.find(s.get_int(0));
+    if (it != place.end()) out.push_back({it->second, s.get_int(1) != 0});
   }
   return out;
 }
@@ -142,7 +161,7 @@ ServiceState update_service(store::Connection& db, std::string_view sterilizer, 
   const bool was_in_service =
       db.query_int("SELECT in_service FROM sterilizers WHERE id = ?", sterilizer).value_or(1) != 0;
   const auto history = sterilizer_history(db, sterilizer);
-  out.negative_bi_needed = negative_bis_still_needed(history, policy.negative_bi_to_return);
+  out.negative_bi_needed = negative_bis_still_needed(bi_events(db, history), policy.negative_bi_to_return);
   out.in_service = out.negative_bi_needed == 0;
   db.execute("UPDATE sterilizers SET in_service = ?, negative_bi_needed = ? WHERE id = ?", out.in_service,
              out.negative_bi_needed, sterilizer);

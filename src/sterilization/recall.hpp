@@ -39,12 +39,24 @@ struct ScopedCycle {
 // history in start order. Empty if N is not in it.
 std::vector<ScopedCycle> recall_scope(std::span<const CycleBi> cycles, std::int64_t positive_row);
 
-// How many more negative BIs, on cycles after the newest positive-BI cycle,
-// the sterilizer needs before it returns to service (0: in service).
-int negative_bis_still_needed(std::span<const CycleBi> cycles, int needed);
+// One BI result of a sterilizer: its cycle's place in start order.
+struct BiEvent {
+  std::size_t cycle = 0;  // index into the sterilizer's cycles in start order
+  bool positive = false;
+};
+
+// How many more negative BIs the sterilizer needs before it returns to
+// service (0: in service), from its BI results in the order they were
+// recorded. A positive BI on cycle N needs `needed` negative BIs recorded
+// after it on cycles that started after N; a negative recorded earlier (a
+// later cycle's BI read before N's) does not count. With several positives
+// the one furthest from being cleared decides.
+int negative_bis_still_needed(std::span<const BiEvent> events, int needed);
 
 // The sterilizer's cycles in start order with their BI readings.
 std::vector<CycleBi> sterilizer_history(store::Connection& db, std::string_view sterilizer);
+// The sterilizer's BI results in recording order, against `history`.
+std::vector<BiEvent> bi_events(store::Connection& db, std::span<const CycleBi> history);
 
 struct RecallOpened {
   std::int64_t recall = 0;

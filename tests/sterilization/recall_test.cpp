@@ -70,17 +70,23 @@ TEST_CASE("recall scope: a cycle not in the history has no scope", "[sterilizati
 }
 
 TEST_CASE("back in service after the policy's number of negative BIs on later cycles", "[sterilization][recall]") {
-  CHECK(negative_bis_still_needed(history({neg, none}), 1) == 0);  // never positive
-  CHECK(negative_bis_still_needed(history({neg, pos}), 1) == 1);
-  CHECK(negative_bis_still_needed(history({neg, pos, none}), 1) == 1);
-  CHECK(negative_bis_still_needed(history({neg, pos, none, neg}), 1) == 0);
+  // BI results in the order they were recorded: {cycle in start order, positive}.
+  using E = std::vector<BiEvent>;
+  CHECK(negative_bis_still_needed(E{{0, false}, {1, false}}, 1) == 0);  // never positive
+  CHECK(negative_bis_still_needed(E{{0, false}, {1, true}}, 1) == 1);
+  CHECK(negative_bis_still_needed(E{{0, false}, {1, true}, {2, false}}, 1) == 0);
   // CDC dental procedure after a repair: three
-  CHECK(negative_bis_still_needed(history({pos, neg, none, neg}), 3) == 1);
-  CHECK(negative_bis_still_needed(history({pos, neg, neg, neg}), 3) == 0);
+  CHECK(negative_bis_still_needed(E{{0, true}, {1, false}, {3, false}}, 3) == 1);
+  CHECK(negative_bis_still_needed(E{{0, true}, {1, false}, {2, false}, {3, false}}, 3) == 0);
   // a new positive starts the count again
-  CHECK(negative_bis_still_needed(history({pos, neg, neg, pos, neg}), 3) == 2);
-  // negatives before the positive do not count
-  CHECK(negative_bis_still_needed(history({neg, neg, pos}), 2) == 2);
+  CHECK(negative_bis_still_needed(E{{0, true}, {1, false}, {2, false}, {3, true}, {4, false}}, 3) == 2);
+  // negatives on earlier cycles do not count, even when recorded later
+  CHECK(negative_bis_still_needed(E{{2, true}, {0, false}, {1, false}}, 1) == 1);
+  // a later cycle's negative read before the positive does not count either
+  CHECK(negative_bis_still_needed(E{{2, false}, {1, true}}, 1) == 1);
+  CHECK(negative_bis_still_needed(E{{2, false}, {1, true}, {3, false}}, 1) == 0);
+  // an older positive read late still needs its own negatives
+  CHECK(negative_bis_still_needed(E{{4, true}, {5, false}, {1, true}}, 1) == 1);
 }
 
 }  // namespace steritrack::sterilization

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "alerts/alerts.hpp"
@@ -23,6 +22,7 @@
 #include "sterilization/workflow.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
+#include "support/temp_dir.hpp"
 
 namespace steritrack::sterilization::test {
 
@@ -48,28 +48,9 @@ inline codes::Code udi(const std::string& gtin14, const std::string& serial) {
   return c;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("steritrack-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 class WorkflowDb {
  public:
-  TempDir dir;
+  testkit::TempDir dir;
   std::unique_ptr<store::Connection> db;
   ManualClock clock{at("2026-11-27T07:00:00Z")};
   Policy policy;

@@ -377,6 +377,22 @@ TEST_CASE("the policy's number of negative BIs returns a sterilizer to service",
   }
 }
 
+TEST_CASE("a positive BI read after a later cycle's negative one still takes the sterilizer out", "[sterilization][workflow]") {
+  WorkflowDb w;
+  w.run_cycle("B", "1");
+  w.run_cycle("B", "2");
+  REQUIRE(indicator(w, "B/2", "bi", "negative"));
+  REQUIRE(indicator(w, "B/1", "bi", "positive"));  // read late
+  CHECK(w.db->query_int("SELECT in_service FROM sterilizers WHERE id = 'B'") == 0);
+  w.run_cycle("B", "3");
+  REQUIRE(indicator(w, "B/3", "bi", "negative"));
+  CHECK(w.db->query_int("SELECT in_service FROM sterilizers WHERE id = 'B'") == 1);
+  // Its scope stops before B/2, the first later cycle with a negative BI.
+  const auto lines = w.db->query_int(
+      "SELECT count(*) FROM recall_scope rs JOIN cycles c ON c.id = rs.cycle_row WHERE c.cycle = '2'");
+  CHECK(lines == 0);
+}
+
 TEST_CASE("bowie_dick_missing: a prevac load before a passed Bowie-Dick that clinic day", "[sterilization][workflow]") {
   WorkflowDb w;
   SECTION("no test today") {
