@@ -278,6 +278,8 @@ struct Daemon::Impl {
               return;
             }
             if (result->outcome == sterilization::Outcome::refused) refuse_message(topic_name, result->reason);
+            for (const auto& v : result->verdicts)
+              spdlog::info("cycle.verified cycle={} verdict={}", v.cycle, sterilization::to_string(v.verdict));
             publish_alert_changes();
           });
         });
@@ -343,7 +345,8 @@ struct Daemon::Impl {
         [this](store::Connection& db) {
           const TimePoint now = clock.now();
           const auto timeouts = recorder->check_timeouts(db, now, config.policy);
-          for (const auto& c : timeouts.timed_out) spdlog::warn("cycle.end_overdue cycle={}", c);
+          for (const auto& v : timeouts.verdicts)
+            spdlog::warn("cycle.end_overdue cycle={} verdict={}", v.cycle, sterilization::to_string(v.verdict));
           for (const auto& s : timeouts.silent) spdlog::warn("sterilizer.silent sterilizer={}", s);
           inventory::check_dates(db, now, config.policy);
           sterilization::check_time_rules(db, now, config.policy);

@@ -103,9 +103,9 @@ std::vector<Sample> stored_samples(store::Connection& db, std::int64_t cycle_row
   return std::move(*decoded);
 }
 
-HandleResult applied() { return {Outcome::applied, {}}; }
-HandleResult duplicate() { return {Outcome::duplicate, {}}; }
-HandleResult refused(std::string reason) { return {Outcome::refused, std::move(reason)}; }
+HandleResult applied() { return {Outcome::applied, {}, {}}; }
+HandleResult duplicate() { return {Outcome::duplicate, {}, {}}; }
+HandleResult refused(std::string reason) { return {Outcome::refused, std::move(reason), {}}; }
 
 std::string reasons_json(const std::vector<std::string>& reasons) { return nlohmann::json(reasons).dump(); }
 
@@ -160,11 +160,15 @@ HandleResult CycleRecorder::handle(store::Connection& db, const std::string& ste
 
   auto valid = validate(event);
   if (!valid) return refused(valid.error());
-  if (const auto* e = std::get_if<CycleStart>(&event)) return start(db, sterilizer, *e, now);
-  if (const auto* e = std::get_if<SampleEvent>(&event)) return sample(db, sterilizer, *e, now);
-  if (const auto* e = std::get_if<CycleEnd>(&event)) return end(db, sterilizer, *e, now);
-  if (const auto* e = std::get_if<Fault>(&event)) return fault(db, sterilizer, *e, now);
-  return applied();  // a heartbeat: last_heard_at is all it says
+  verdicts_.clear();
+  HandleResult r = applied();  // a heartbeat: last_heard_at is all it says
+  if (const auto* e = std::get_if<CycleStart>(&event)) r = start(db, sterilizer, *e, now);
+  if (const auto* e = std::get_if<SampleEvent>(&event)) r = sample(db, sterilizer, *e, now);
+  if (const auto* e = std::get_if<CycleEnd>(&event)) r = end(db, sterilizer, *e, now);
+  if (const auto* e = std::get_if<Fault>(&event)) r = fault(db, sterilizer, *e, now);
+  r.verdicts = std::move(verdicts_);
+  verdicts_.clear();
+  return r;
 }
 
 HandleResult CycleRecorder::start(store::Connection& db, const std::string& sterilizer, const CycleStart& e,
@@ -322,6 +326,7 @@ void CycleRecorder::close(store::Connection& db, std::int64_t cycle_row, TimePoi
   // late cycle_end after a timeout).
   if (listener_ && row->verified != v.verdict) listener_->cycle_verified(db, row->id, now);
   report::chain_record(db, "cycle", subject, now);
+  verdicts_.push_back({subject, v.verdict});
 }
 
 TimeoutReport CycleRecorder::check_timeouts(store::Connection& db, TimePoint now, const Policy& policy) {
@@ -335,10 +340,11 @@ TimeoutReport CycleRecorder::check_timeouts(store::Connection& db, TimePoint now
       if (!start || *start <= deadline) overdue.push_back(s.get_int(0));
     }
   }
-  for (const std::int64_t id : overdue) {
-    close(db, id, now);
-    if (const auto row = find_cycle(db, id)) report.timed_out.push_back(row->subject());
-  }
+  verdicts_.clear();
+  for (const std::int64_t id : overdue) close(db, id, now);
+  for (auto& v : verdicts_) report.timed_out.push_back(v.cycle);
+  report.verdicts = std::move(verdicts_);
+  verdicts_.clear();
 
   const auto silent_since = now - std::chrono::minutes{policy.device_silent_min};
   struct Heard {

@@ -26,13 +26,20 @@ namespace steritrack::sterilization {
 enum class Outcome { applied, duplicate, refused };
 std::string_view to_string(Outcome o);
 
+struct CycleVerdict {
+  std::string cycle;  // "A/1042"
+  Verdict verdict = Verdict::incomplete;
+};
+
 struct HandleResult {
   Outcome outcome = Outcome::applied;
-  std::string reason;  // why it was refused
+  std::string reason;                 // why it was refused
+  std::vector<CycleVerdict> verdicts;  // cycles this event gave a verdict (for the log, once committed)
 };
 
 struct TimeoutReport {
   std::vector<std::string> timed_out;  // cycles closed for a missing cycle_end ("A/1042")
+  std::vector<CycleVerdict> verdicts;  // their verdicts
   std::vector<std::string> silent;     // sterilizers newly flagged device_silent
 };
 
@@ -80,6 +87,7 @@ private:
   CycleListener* listener_;
   std::map<std::string, double> max_gap_s_;
   std::unordered_map<std::int64_t, std::unique_ptr<LiveCycle>> live_;
+  std::vector<CycleVerdict> verdicts_;  // given by the event being handled
 };
 
 }  // namespace steritrack::sterilization

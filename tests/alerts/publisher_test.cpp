@@ -9,7 +9,7 @@
 using namespace steritrack;
 using namespace std::chrono;
 using steritrack::testing::at;
-using steritrack::testing::TempDb;
+using steritrack::testkit::TempDb;
 
 namespace {
 

@@ -19,7 +19,7 @@ using steritrack::testing::add_cycle;
 using steritrack::testing::add_sterilizer;
 using steritrack::testing::at;
 using steritrack::testing::sqlite3_shell;
-using steritrack::testing::TempDb;
+using steritrack::testkit::TempDb;
 
 namespace {
 
@@ -146,7 +146,7 @@ TEST_CASE("steritrack verify exits 0 when intact and names the first bad record 
 TEST_CASE("steritrack backup writes a checked copy and refuses to overwrite", "[cli][backup]") {
   TempDb tmp;
   fill(tmp.path());
-  const std::string dest = tmp.dir().file("copy.db");
+  const std::string dest = (tmp.dir() / "copy.db").string();
 
   auto r = cli({"--db", tmp.path(), "backup", dest});
   REQUIRE(r.exit_code == 0);
@@ -165,7 +165,7 @@ TEST_CASE("steritrack backup writes a checked copy and refuses to overwrite", "[
 
   // The record moves on; --force replaces the copy, and the old copy is an
   // anchor the live chain must still contain.
-  const std::string old_copy = tmp.dir().file("old.db");
+  const std::string old_copy = (tmp.dir() / "old.db").string();
   std::filesystem::copy_file(dest, old_copy);
   {
     store::Connection db(tmp.path());
@@ -192,7 +192,7 @@ TEST_CASE("steritrack backup writes a checked copy and refuses to overwrite", "[
 
   // A copy of a tampered database is kept (it is evidence) but reported.
   REQUIRE(sqlite3_shell(tmp.path(), "UPDATE cycles SET operator = 'U-9999' WHERE cycle = '1001';") == 0);
-  const std::string tampered_copy = tmp.dir().file("tampered.db");
+  const std::string tampered_copy = (tmp.dir() / "tampered.db").string();
   r = cli({"--db", tmp.path(), "backup", tampered_copy});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("entry 1 (cycle A/1001): record edited"));
@@ -216,7 +216,7 @@ TEST_CASE("steritrack backup while another process writes continuously", "[cli][
     }
   });
   while (written < 100) std::this_thread::yield();
-  const std::string dest = tmp.dir().file("live.db");
+  const std::string dest = (tmp.dir() / "live.db").string();
   const auto r = cli({"--db", tmp.path(), "backup", dest});
   const int during = written;
   stop = true;

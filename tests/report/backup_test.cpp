@@ -13,7 +13,7 @@ using namespace std::chrono;
 using steritrack::testing::add_cycle;
 using steritrack::testing::add_sterilizer;
 using steritrack::testing::at;
-using steritrack::testing::TempDb;
+using steritrack::testkit::TempDb;
 
 TEST_CASE("a backup taken during continuous writes is consistent and verifies", "[report][backup]") {
   TempDb tmp;
@@ -37,7 +37,7 @@ TEST_CASE("a backup taken during continuous writes is consistent and verifies", 
   });
   // Let the writer get going; then copy while it writes.
   while (written < 200) std::this_thread::yield();
-  const std::string copy_path = tmp.dir().file("backup.db");
+  const std::string copy_path = (tmp.dir() / "backup.db").string();
   const int before = written;
   {
     store::Connection db(tmp.path(), store::OpenMode::read_write);

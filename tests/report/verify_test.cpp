@@ -13,7 +13,7 @@ using steritrack::testing::add_cycle;
 using steritrack::testing::add_sterilizer;
 using steritrack::testing::at;
 using steritrack::testing::sqlite3_shell;
-using steritrack::testing::TempDb;
+using steritrack::testkit::TempDb;
 
 namespace {
 

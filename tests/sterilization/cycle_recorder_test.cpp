@@ -73,7 +73,7 @@ public:
 
   std::vector<HandleResult> feed(const std::string& topic, const std::string& payload, TimePoint now) {
     auto mapped = router_.map(topic, payload, now);
-    if (!mapped) return {HandleResult{Outcome::refused, mapped.error()}};
+    if (!mapped) return {HandleResult{Outcome::refused, mapped.error(), {}}};
     std::vector<HandleResult> out;
     store::Transaction tx(cdb_.db());
     for (const auto& e : mapped->events) out.push_back(recorder_.handle(cdb_.db(), mapped->sterilizer, e, now));
@@ -379,4 +379,44 @@ TEST_CASE("device_silent: raised while a cycle is open and nothing is heard, res
   rec.handle(db, "A", Heartbeat{clock.now()}, clock.now());
   CHECK_FALSE(alerts::is_unresolved(db, "device_silent", "A"));
   CHECK(*db.query_text("SELECT last_heard_at FROM sterilizers WHERE id = 'A'") == format_rfc3339(clock.now()));
+}
+
+TEST_CASE("a rolled-back sample leaves no trace in the samples that follow", "[recorder]") {
+  test::CycleDb cdb;
+  auto& db = cdb.db();
+  CycleRecorder rec(test::shipped_programs(), Policy{});
+  rec.handle(db, "A", CycleStart{"5", "prevac-132-4", kDay}, kDay);
+  std::vector<Sample> kept;
+  const auto sample = [&](int i) {
+    return SampleEvent{"5", EventTime::absolute(kDay + std::chrono::seconds{i}), Phase::exposure, 132.0 + i * 0.1, 280.0};
+  };
+  for (int i = 1; i <= 10; ++i) {
+    REQUIRE(rec.handle(db, "A", sample(i), kDay).outcome == Outcome::applied);
+    kept.push_back(make_sample(kDay + std::chrono::seconds{i}, Phase::exposure, 132.0 + i * 0.1, 280.0));
+  }
+  {
+    store::Transaction tx(db);  // never committed: the writer's batch failed
+    REQUIRE(rec.handle(db, "A", sample(11), kDay).outcome == Outcome::applied);
+  }
+  REQUIRE(rec.handle(db, "A", sample(12), kDay).outcome == Outcome::applied);
+  REQUIRE(rec.handle(db, "A", sample(4), kDay).outcome == Outcome::duplicate);
+  kept.push_back(make_sample(kDay + std::chrono::seconds{12}, Phase::exposure, 133.2, 280.0));
+  const auto r = row(db, "A", "5");
+  CHECK(r->sample_count == 11);
+  CHECK(*decode_samples(r->samples) == kept);
+  CHECK(r->exposure_s == 11);  // 1..10 every second, then the 2 s to 12
+}
+
+TEST_CASE("the event that gives a cycle its verdict says so", "[recorder]") {
+  test::CycleDb cdb;
+  CycleRecorder rec(test::shipped_programs(), Policy{});
+  std::vector<CycleVerdict> verdicts;
+  for (const auto& [topic, payload] : test::example_trace()) {
+    auto r = rec.handle(cdb.db(), "A", *parse_event(payload), kDay);
+    verdicts.insert(verdicts.end(), r.verdicts.begin(), r.verdicts.end());
+  }
+  REQUIRE(verdicts.size() == 2);
+  CHECK(verdicts[0].cycle == "A/1041");
+  CHECK(verdicts[1].cycle == "A/1042");
+  CHECK(verdicts[1].verdict == Verdict::pass);
 }
