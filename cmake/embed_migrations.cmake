@@ -5,6 +5,7 @@ set(STERITRACK_MIGRATIONS
   0002_inventory.sql
   0003_cycles.sql
   0004_sterilization.sql
+  0005_compliance.sql
 )
 set(_gen "${CMAKE_CURRENT_BINARY_DIR}/generated/migrations_data.cpp")
 set(_body "")

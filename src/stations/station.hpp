@@ -61,3 +61,25 @@ public:
 };
 
 }  // namespace steritrack::stations
+
+namespace steritrack::stations {
+
+// Routes one parsed scan: command cards switch mode (leaving a mode abandons
+// its open step), badges and location labels set the operator and location,
+// everything else goes to the handler of the station's mode.
+class Dispatcher {
+public:
+  void set_handler(Mode mode, std::shared_ptr<ModeHandler> handler);
+  bool has_handler(Mode mode) const;
+  Outcome dispatch(ScanContext& ctx, const Result<codes::Code>& code);
+
+private:
+  ModeHandler* handler(Mode mode) const;
+  std::map<Mode, std::shared_ptr<ModeHandler>> handlers_;
+};
+
+// Station state in the database (stations table).
+Station load_station(store::Connection& db, std::string_view id, std::string_view default_location);
+void save_station(store::Connection& db, const Station& station, TimePoint now);
+
+}  // namespace steritrack::stations

@@ -1,0 +1,443 @@
+#include "app/daemon.hpp"
+
+// Asio needs <utility> first with Boost 1.74 + GCC 12 in C++20.
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include <algorithm>
+#include <map>
+
+#include "alerts/publisher.hpp"
+#include "app/scan_service.hpp"
+#include "common/time.hpp"
+#include "inventory/station_modes.hpp"
+#include "inventory/stock_alerts.hpp"
+#include "mqtt/client.hpp"
+#include "scan/evdev_reader.hpp"
+#include "scan/line_splitter.hpp"
+#include "scan/serial_reader.hpp"
+#include "stations/station.hpp"
+#include "sterilization/cycle_recorder.hpp"
+#include "sterilization/indicators.hpp"
+#include "sterilization/profiles.hpp"
+#include "sterilization/programs.hpp"
+#include "sterilization/station_modes.hpp"
+#include "sterilization/workflow.hpp"
+#include "store/migrations.hpp"
+#include "store/writer.hpp"
+
+namespace steritrack::app {
+namespace asio = boost::asio;
+
+namespace {
+
+// Sterilizers are wiring: the daemon records them so the CLI and the log can name them.
+void record_wiring(store::Connection& db, const Config& config) {
+  store::Transaction tx(db);
+  for (const auto& s : config.sterilizers)
+    db.execute(
+        "INSERT INTO sterilizers (id, name, type, profile) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, profile = excluded.profile",
+        s.id, s.name, s.type, s.profile);
+  tx.commit();
+}
+
+// Programs and device profiles are read at start and on SIGHUP; an error
+// names the file and key and is a config error.
+struct DeviceSetup {
+  sterilization::ProgramCatalog programs;
+  std::unique_ptr<sterilization::ProfileRouter> router;
+};
+
+DeviceSetup load_devices(const Config& config) {
+  DeviceSetup d;
+  try {
+    d.programs = sterilization::ProgramCatalog::load(config.devices_dir + "/programs.toml");
+    d.programs.add(config.programs);
+    std::vector<sterilization::DeviceProfile> profiles;
+    std::map<std::string, std::string> by_sterilizer;
+    for (const auto& s : config.sterilizers) {
+      by_sterilizer[s.id] = s.profile;
+      const bool loaded = std::any_of(profiles.begin(), profiles.end(), [&](const auto& p) { return p.name == s.profile; });
+      if (!loaded) profiles.push_back(sterilization::load_profile(config.devices_dir + "/profiles", s.profile));
+    }
+    d.router = std::make_unique<sterilization::ProfileRouter>(profiles, by_sterilizer, config.mqtt.topic_prefix);
+  } catch (const sterilization::ProgramError& e) {
+    throw ConfigError(e.what());
+  } catch (const sterilization::ProfileError& e) {
+    throw ConfigError(e.what());
+  }
+  return d;
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+  Impl(Config cfg, std::string path)
+      : config(std::move(cfg)), config_path(std::move(path)), prefix(config.mqtt.topic_prefix),
+        station_list(config.stations), check_interval(config.alert_check_interval_s),
+        signals(io, SIGINT, SIGTERM, SIGHUP), watchdog_timer(io), rules_timer(io) {}
+
+  // After start, `config` belongs to the writer thread (SIGHUP swaps it
+  // there); the loop uses these copies of what a reload does not change.
+  Config config;
+  std::string config_path;
+  const std::string prefix;
+  const std::vector<StationConfig> station_list;
+  const int check_interval;
+  SystemClock clock;
+  asio::io_context io;
+  asio::signal_set signals;
+  asio::steady_timer watchdog_timer;
+  asio::steady_timer rules_timer;
+  std::unique_ptr<store::Writer> writer;
+  std::unique_ptr<mqtt::Client> mqtt;
+  stations::Dispatcher dispatcher;
+  std::unique_ptr<ScanService> scans;
+  DeviceSetup devices;
+  std::unique_ptr<sterilization::Workflow> workflow;
+  std::unique_ptr<sterilization::CycleRecorder> recorder;
+  std::unique_ptr<alerts::Publisher> alert_publisher;  // used on the writer thread only
+  std::vector<std::unique_ptr<scan::SerialReader>> serial_readers;
+  std::vector<std::unique_ptr<scan::EvdevReader>> evdev_readers;
+  // Retained alert topics seen right after a connect, for the resync.
+  std::vector<std::string> retained_alert_topics;
+  asio::steady_timer resync_timer{io};
+  bool ready_sent = false;
+  bool stopping = false;
+  std::uint64_t rejected_messages = 0;
+
+  std::string topic(std::string_view rest) const { return prefix + "/" + std::string{rest}; }
+
+  void open_database() {
+    store::Connection db(config.database_path, store::OpenMode::create);
+    const int applied = store::migrate(db);
+    if (applied > 0) spdlog::info("db.migrated path={} applied={}", config.database_path, applied);
+    record_wiring(db, config);
+    writer = std::make_unique<store::Writer>(config.database_path, store::Writer::Options{},
+                                             [this] { asio::post(io, [this] { publish_alert_changes(); }); });
+    spdlog::info("db.opened path={}", config.database_path);
+  }
+
+  // Publishes the alerts changed by every commit so far (ours and the
+  // CLI's). Runs on the writer, after the commits it reports on.
+  void publish_alert_changes() {
+    if (stopping) return;
+    writer->submit([this](store::Connection& db) { alert_publisher->publish_changes(db); }, {});
+  }
+
+  // After a (re)connect the broker's retained alert topics are made to
+  // match the database: the retained ones that arrived since the connect
+  // are compared with the unresolved alerts.
+  void resync_alerts() {
+    writer->submit(
+        [this, topics = std::move(retained_alert_topics)](store::Connection& db) {
+          const auto sent = alert_publisher->resync(db, topics);
+          spdlog::info("alerts.resynced published={} cleared={}", sent.published, sent.cleared);
+        },
+        {});
+    retained_alert_topics.clear();
+  }
+
+  void submit_scan(ScanRequest request) {
+    auto feedback = std::make_shared<ScanFeedback>();
+    const std::string station = request.station;
+    writer->submit([this, request = std::move(request), feedback](
+                       store::Connection& db) { *feedback = scans->process(db, request, clock.now()); },
+                   [this, feedback, station](std::exception_ptr error) {
+                     asio::post(io, [this, feedback, station, error] { on_scan_committed(station, *feedback, error); });
+                   });
+  }
+
+  void on_scan_committed(const std::string& station, ScanFeedback fb, std::exception_ptr error) {
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        spdlog::error("scan.not_committed station={} error=\"{}\"", station, e.what());
+      }
+      fb.ok = false;
+      fb.message = "Not saved (database error); scan again";
+      fb.ts = format_rfc3339(clock.now());
+    } else {
+      spdlog::info("scan.{} station={} mode={} code=\"{}\" message=\"{}\"{}",
+                   fb.ok ? "accepted" : "refused", station, fb.mode, fb.code, fb.message,
+                   fb.duplicate ? " duplicate=true" : "");
+    }
+    publish_feedback(station, fb);
+    publish_alert_changes();
+  }
+
+  void publish_feedback(const std::string& station, const ScanFeedback& fb) {
+    if (!mqtt) return;
+    mqtt->publish(topic("station/" + station + "/feedback"), feedback_json(fb), 1, false);
+  }
+
+  void refuse_message(const std::string& topic_name, const std::string& reason) {
+    ++rejected_messages;
+    spdlog::warn("mqtt.rejected topic={} reason=\"{}\" total={}", topic_name, reason, rejected_messages);
+  }
+
+  void on_message(const mqtt::Message& msg) {
+    if (stopping) return;
+    const std::string scan_prefix = topic("scan/");
+    if (msg.topic.rfind(scan_prefix, 0) == 0) {
+      std::string rest = msg.topic.substr(scan_prefix.size());
+      if (rest.find('/') != std::string::npos) {
+        refuse_message(msg.topic, "unexpected scan topic (images are not enabled in this build)");
+        return;
+      }
+      if (!scans_for_station(rest)) {
+        refuse_message(msg.topic, "station \"" + rest + "\" is not in the config");
+        return;
+      }
+      auto request = parse_scan_payload(rest, msg.payload);
+      if (!request) {
+        refuse_message(msg.topic, request.error());
+        ScanFeedback fb;
+        fb.ok = false;
+        fb.code = msg.payload.size() > 200 ? msg.payload.substr(0, 200) : msg.payload;
+        fb.message = "Refused: " + request.error();
+        fb.ts = format_rfc3339(clock.now());
+        publish_feedback(rest, fb);
+        return;
+      }
+      submit_scan(std::move(*request));
+      return;
+    }
+    if (alert_publisher->is_alert_topic(msg.topic)) {
+      if (msg.retained) retained_alert_topics.push_back(msg.topic);
+      return;
+    }
+    auto mapped = devices.router->map(msg.topic, msg.payload, clock.now());
+    if (!mapped) {
+      refuse_message(msg.topic, mapped.error());
+      return;
+    }
+    for (auto& event : mapped->events) submit_event(msg.topic, mapped->sterilizer, std::move(event));
+  }
+
+  void submit_event(const std::string& topic_name, const std::string& sterilizer,
+                    sterilization::CanonicalEvent event) {
+    auto result = std::make_shared<sterilization::HandleResult>();
+    writer->submit(
+        [this, sterilizer, event = std::move(event), result](store::Connection& db) {
+          *result = recorder->handle(db, sterilizer, event, clock.now());
+        },
+        [this, topic_name, sterilizer, result](std::exception_ptr error) {
+          asio::post(io, [this, topic_name, sterilizer, result, error] {
+            if (error) {
+              refuse_message(topic_name, "not saved: database error");
+              return;
+            }
+            if (result->outcome == sterilization::Outcome::refused) refuse_message(topic_name, result->reason);
+            publish_alert_changes();
+          });
+        });
+  }
+
+  bool scans_for_station(const std::string& id) const {
+    for (const auto& s : station_list)
+      if (s.id == id) return true;
+    return false;
+  }
+
+  void start_mqtt() {
+    mqtt = std::make_unique<mqtt::Client>(config.mqtt, [this](std::function<void()> f) { asio::post(io, std::move(f)); });
+    mqtt->on_message([this](const mqtt::Message& m) { on_message(m); });
+    mqtt->on_connected([this](bool) {
+      // Retained alert topics must match the database after every (re)connect:
+      // give the broker a moment to send what it retains, then resync.
+      retained_alert_topics.clear();
+      resync_timer.expires_after(std::chrono::milliseconds(500));
+      resync_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && !stopping) resync_alerts();
+      });
+      if (!ready_sent) {
+        ready_sent = true;
+        sd_notify(0, "READY=1\nSTATUS=Running");
+        spdlog::info("daemon.ready");
+      }
+    });
+    mqtt->on_connection_lost([this](const std::string&) {
+      writer->submit([this](store::Connection&) { alert_publisher->disconnected(); }, {});
+    });
+    std::vector<std::string> filters = {topic("scan/+"), topic("scan/+/image"), alert_publisher->retained_filter()};
+    for (auto& f : devices.router->subscriptions()) filters.push_back(std::move(f));
+    mqtt->subscribe(filters);
+    mqtt->start();
+  }
+
+  void arm_watchdog() {
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0) return;
+    const auto half = std::chrono::microseconds(usec / 2);
+    watchdog_timer.expires_after(half);
+    watchdog_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      sd_notify(0, "WATCHDOG=1");
+      arm_watchdog();
+    });
+  }
+
+  void arm_rules_timer() {
+    rules_timer.expires_after(std::chrono::seconds(check_interval));
+    rules_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping) return;
+      check_time_rules();
+      arm_rules_timer();
+    });
+  }
+
+  // Time-based alert rules read the clock now, never a date from start-up.
+  void check_time_rules() {
+    writer->submit(
+        [this](store::Connection& db) {
+          const TimePoint now = clock.now();
+          const auto timeouts = recorder->check_timeouts(db, now, config.policy);
+          for (const auto& c : timeouts.timed_out) spdlog::warn("cycle.end_overdue cycle={}", c);
+          for (const auto& s : timeouts.silent) spdlog::warn("sterilizer.silent sterilizer={}", s);
+          inventory::check_dates(db, now, config.policy);
+          sterilization::check_time_rules(db, now, config.policy);
+        },
+        [this](std::exception_ptr error) {
+          if (error) spdlog::error("alerts.time_rules_failed");
+          asio::post(io, [this] { publish_alert_changes(); });
+        });
+  }
+
+  void reload() {
+    try {
+      Config staged = load_config(config_path);
+      if (staged.database_path != config.database_path || staged.mqtt.url != config.mqtt.url ||
+          staged.mqtt.client_id != config.mqtt.client_id)
+        spdlog::warn("config.reload_partial reason=\"database, mqtt and station settings apply after a restart\"");
+      staged.database_path = config.database_path;
+      staged.mqtt = config.mqtt;
+      staged.stations = config.stations;
+      staged.alert_check_interval_s = config.alert_check_interval_s;
+      DeviceSetup staged_devices = load_devices(staged);
+      // The router is the loop's, the recorder and the policy the writer's:
+      // each is swapped on its own thread.
+      auto staged_recorder = make_recorder(staged, staged_devices);
+      devices.router = std::move(staged_devices.router);
+      mqtt->subscribe(devices.router->subscriptions());
+      auto shared = std::make_shared<std::pair<Config, std::unique_ptr<sterilization::CycleRecorder>>>(
+          std::move(staged), std::move(staged_recorder));
+      writer->submit(
+          [this, shared](store::Connection&) {
+            config = std::move(shared->first);
+            recorder = std::move(shared->second);
+          },
+          {});
+      spdlog::info("config.reloaded path={}", config_path);
+    } catch (const ConfigError& e) {
+      spdlog::error("config.reload_failed error=\"{}\" kept=previous", e.what());
+    }
+  }
+
+  void wait_signals() {
+    signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        sd_notify(0, "RELOADING=1");
+        reload();
+        sd_notify(0, "READY=1");
+        wait_signals();
+        return;
+      }
+      spdlog::info("daemon.stopping signal={}", sig);
+      sd_notify(0, "STOPPING=1");
+      shutdown();
+    });
+  }
+
+  void shutdown() {
+    stopping = true;
+    for (auto& r : serial_readers) r->stop();
+    for (auto& r : evdev_readers) r->stop();
+    resync_timer.cancel();
+    watchdog_timer.cancel();
+    rules_timer.cancel();
+    // Commit what is queued, publish its feedback, then say offline.
+    writer->stop();
+    io.poll();
+    if (mqtt) mqtt->stop();
+    io.stop();
+  }
+
+  std::unique_ptr<sterilization::CycleRecorder> make_recorder(const Config& cfg, const DeviceSetup& d) {
+    auto r = std::make_unique<sterilization::CycleRecorder>(d.programs, cfg.policy, workflow.get());
+    for (const auto& s : cfg.sterilizers)
+      if (auto gap = d.router->max_sample_interval_s(s.id)) r->set_max_sample_interval(s.id, *gap);
+    return r;
+  }
+
+  void start_scanners() {
+    for (const auto& st : station_list) {
+      auto on_scan = [this, id = st.id, source = st.input](std::string text) {
+        if (stopping) return;
+        submit_scan(ScanRequest{id, std::move(text), std::nullopt, source});
+      };
+      if (st.input == "serial") {
+        scan::SerialOptions o;
+        o.station = st.id;
+        o.device = st.device;
+        o.baud = st.baud;
+        o.terminator = scan::line_end_from_string(st.terminator).value_or(scan::LineEnd::cr);
+        o.gs_substitute = st.gs_substitute;
+        serial_readers.push_back(std::make_unique<scan::SerialReader>(io, o, on_scan));
+        serial_readers.back()->start();
+      } else if (st.input == "evdev") {
+        scan::EvdevOptions o;
+        o.station = st.id;
+        o.device = st.device;
+        o.gs_substitute = st.gs_substitute;
+        evdev_readers.push_back(std::make_unique<scan::EvdevReader>(io, o, on_scan));
+        evdev_readers.back()->start();
+      }
+    }
+  }
+
+  void register_modes() {
+    dispatcher.set_handler(stations::Mode::receive, std::make_shared<inventory::ReceiveMode>());
+    dispatcher.set_handler(stations::Mode::consume, std::make_shared<inventory::ConsumeMode>());
+    dispatcher.set_handler(stations::Mode::count, std::make_shared<inventory::CountMode>());
+    dispatcher.set_handler(stations::Mode::assemble, std::make_shared<sterilization::AssembleMode>());
+    dispatcher.set_handler(stations::Mode::load, std::make_shared<sterilization::LoadMode>());
+    dispatcher.set_handler(stations::Mode::issue, std::make_shared<sterilization::IssueMode>());
+    dispatcher.set_handler(stations::Mode::return_, std::make_shared<sterilization::ReturnMode>());
+  }
+
+  int run() {
+    devices = load_devices(config);
+    open_database();
+    workflow = std::make_unique<sterilization::Workflow>([this] { return config.policy; });
+    recorder = make_recorder(config, devices);
+    register_modes();
+    scans = std::make_unique<ScanService>(config, dispatcher);
+    alert_publisher = std::make_unique<alerts::Publisher>(
+        prefix, [this](const std::string& t, const std::string& payload, bool retain) {
+          mqtt->publish(t, payload, 1, retain);
+        });
+    wait_signals();
+    start_mqtt();
+    start_scanners();
+    check_time_rules();
+    arm_watchdog();
+    arm_rules_timer();
+    io.run();
+    spdlog::info("daemon.stopped rejected_messages={}", rejected_messages);
+    return 0;
+  }
+};
+
+Daemon::Daemon(Config config, std::string config_path)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(config_path))) {}
+Daemon::~Daemon() = default;
+int Daemon::run() { return impl_->run(); }
+
+}  // namespace steritrack::app

@@ -1,0 +1,109 @@
+#include <catch2/catch.hpp>
+
+#include "app/config.hpp"
+
+using namespace steritrack::app;
+using Catch::Contains;
+
+namespace {
+
+const char* kMinimal = R"(
+[database]
+path = "/var/lib/steritrack/steritrack.db"
+
+[mqtt]
+url = "tcp://127.0.0.1:1883"
+client_id = "steritrackd"
+topic_prefix = "steritrack"
+
+[[station]]
+id = "desk"
+location = "L-STORE-1"
+
+[[sterilizer]]
+id = "A"
+name = "Operatory autoclave A"
+type = "prevac"
+profile = "generic-json"
+
+[policy]
+bi_interval_days = 7
+expiry_warning_days = 30
+implant_quarantine = true
+negative_bi_to_return = 1
+retention_years = 7
+timezone = "UTC"
+)";
+
+std::string with(std::string text, const std::string& from, const std::string& to) {
+  const auto pos = text.find(from);
+  REQUIRE(pos != std::string::npos);
+  text.replace(pos, from.size(), to);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("the spec's minimal config loads", "[config]") {
+  const Config c = parse_config(kMinimal, "test.toml");
+  CHECK(c.database_path == "/var/lib/steritrack/steritrack.db");
+  CHECK(c.mqtt.url == "tcp://127.0.0.1:1883");
+  REQUIRE(c.stations.size() == 1);
+  CHECK(c.stations[0].input == "mqtt");
+  CHECK(c.stations[0].location == "L-STORE-1");
+  REQUIRE(c.sterilizers.size() == 1);
+  CHECK(c.sterilizers[0].type == "prevac");
+  CHECK(c.policy.bi_interval_days == 7);
+  CHECK(c.policy.implant_quarantine);
+}
+
+TEST_CASE("a wrong type names the file and the key", "[config]") {
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "url = \"tcp://127.0.0.1:1883\"", "url = 42"), "x.toml"),
+                    Contains("x.toml: mqtt.url: must be a string"));
+}
+
+TEST_CASE("unknown keys are reported, not ignored", "[config]") {
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "timezone = \"UTC\"", "timezone = \"UTC\"\nbi_intervall_days = 3"),
+                                 "x.toml"),
+                    Contains("policy.bi_intervall_days: unknown key"));
+  CHECK_THROWS_WITH(parse_config(std::string{kMinimal} + "\n[extra]\n", "x.toml"), Contains("extra: unknown key"));
+}
+
+TEST_CASE("ranges and enumerations are checked", "[config]") {
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "bi_interval_days = 7", "bi_interval_days = 0"), "x.toml"),
+                    Contains("policy.bi_interval_days: must be between 1 and 365"));
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "type = \"prevac\"", "type = \"steam\""), "x.toml"),
+                    Contains("sterilizer[0].type: \"steam\" is not one of"));
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "tcp://127.0.0.1:1883", "http://x"), "x.toml"),
+                    Contains("mqtt.url: must start with"));
+}
+
+TEST_CASE("station inputs need a device and a valid substitute", "[config]") {
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "location = \"L-STORE-1\"", "location = \"L-STORE-1\"\ninput = \"serial\""),
+                                 "x.toml"),
+                    Contains("station[0].device: is required"));
+  const Config c = parse_config(
+      with(kMinimal, "location = \"L-STORE-1\"",
+           "location = \"L-STORE-1\"\ninput = \"evdev\"\ndevice = \"/dev/input/event3\"\ngs_substitute = \"^]\""),
+      "x.toml");
+  CHECK(c.stations[0].gs_substitute == '\x1D');
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "location = \"L-STORE-1\"", "location = \"L-STORE-1\"\ngs_substitute = \"ab\""),
+                                 "x.toml"),
+                    Contains("station[0].gs_substitute"));
+}
+
+TEST_CASE("duplicate ids and a password in the config are refused", "[config]") {
+  CHECK_THROWS_WITH(parse_config(std::string{kMinimal} + "\n[[station]]\nid = \"desk\"\n", "x.toml"),
+                    Contains("defined twice"));
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "client_id = \"steritrackd\"", "client_id = \"s\"\npassword = \"x\""),
+                                 "x.toml"),
+                    Contains("mqtt.password: passwords are not kept in the config"));
+}
+
+TEST_CASE("broken TOML names the line", "[config]") {
+  CHECK_THROWS_WITH(parse_config("[database\npath = 1", "bad.toml"), Contains("bad.toml:1:"));
+}
+
+TEST_CASE("the database section is required", "[config]") {
+  CHECK_THROWS_WITH(parse_config("[mqtt]\n", "x.toml"), Contains("x.toml: database: is required"));
+}
