@@ -16,6 +16,7 @@ public:
 
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
+  std::string file(std::string_view name) const { return (path_ / name).string(); }
   // Writes (replaces) a file inside the folder and returns its path.
   std::filesystem::path write(std::string_view name, std::string_view content) const;
 
