@@ -88,4 +88,17 @@ PipeResult measure_broker_pipe(const std::string& url, std::size_t messages, std
   return result;
 }
 
+void publish_pipelined(const std::string& url, const std::string& topic, std::size_t messages,
+                       std::size_t payload_bytes) {
+  ::mqtt::async_client publisher(url, unique_id("pub"), create_options(messages), nullptr);
+  publisher.connect(connect_options())->wait();
+  ::mqtt::delivery_token_ptr last;
+  for (std::size_t i = 0; i < messages; ++i) {
+    const std::string p = sample_payload(i, payload_bytes);
+    last = publisher.publish(topic, p.data(), p.size(), 1, false);
+  }
+  if (last) last->wait();
+  publisher.disconnect()->wait();
+}
+
 }  // namespace steritrack::bench

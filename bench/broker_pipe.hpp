@@ -27,6 +27,11 @@ PipeResult measure_pipe(const std::string& url, std::size_t messages, std::size_
 // private broker (testkit::Broker).
 PipeResult measure_broker_pipe(const std::string& url, std::size_t messages = 20000, std::size_t payload_bytes = 200);
 
+// Publishes `messages` sample payloads to `topic` with a bare, pipelined
+// Paho client, and waits for the broker's last PUBACK.
+void publish_pipelined(const std::string& url, const std::string& topic, std::size_t messages,
+                       std::size_t payload_bytes);
+
 // A payload of about `bytes` bytes, shaped like our JSON (a scan with an id).
 std::string sample_payload(std::size_t index, std::size_t bytes);
 

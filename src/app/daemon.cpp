@@ -147,12 +147,15 @@ struct Daemon::Impl {
     retained_alert_topics.clear();
   }
 
-  void submit_scan(ScanRequest request) {
+  // `ack` (MQTT scans) is released once the scan is committed: only then
+  // does the broker forget the message.
+  void submit_scan(ScanRequest request, mqtt::Ack ack = {}) {
     auto feedback = std::make_shared<ScanFeedback>();
     const std::string station = request.station;
     writer->submit([this, request = std::move(request), feedback](
                        store::Connection& db) { *feedback = scans->process(db, request, clock.now()); },
-                   [this, feedback, station](std::exception_ptr error) {
+                   [this, feedback, station, ack](std::exception_ptr error) {
+                     ack();
                      asio::post(io, [this, feedback, station, error] { on_scan_committed(station, *feedback, error); });
                    });
   }
@@ -186,7 +189,11 @@ struct Daemon::Impl {
     spdlog::warn("mqtt.rejected topic={} reason=\"{}\" total={}", topic_name, reason, rejected_messages);
   }
 
-  void on_message(const mqtt::Message& msg) {
+  // Handled while stopping too: the MQTT client stops first, and every
+  // message it hands over until then is applied and acknowledged. The Ack
+  // goes with the work to its commit; where it is dropped here, the message
+  // is done with (refused or not ours).
+  void on_message(const mqtt::Message& msg, const mqtt::Ack& ack) {
     const std::string scan_prefix = topic("scan/");
     if (msg.topic.rfind(scan_prefix, 0) == 0) {
       std::string rest = msg.topic.substr(scan_prefix.size());
@@ -196,7 +203,7 @@ struct Daemon::Impl {
           refuse_message(msg.topic, "station \"" + station + "\" is not in the config");
           return;
         }
-        decode_image(msg.topic, station, msg.payload);
+        decode_image(msg.topic, station, msg.payload, ack);
         return;
       }
       if (rest.find('/') != std::string::npos) {
@@ -218,7 +225,7 @@ struct Daemon::Impl {
         publish_feedback(rest, fb);
         return;
       }
-      submit_scan(std::move(*request));
+      submit_scan(std::move(*request), ack);
       return;
     }
     if (alert_publisher->is_alert_topic(msg.topic)) {
@@ -230,18 +237,19 @@ struct Daemon::Impl {
       refuse_message(msg.topic, mapped.error());
       return;
     }
-    for (auto& event : mapped->events) submit_event(msg.topic, mapped->sterilizer, std::move(event));
+    for (auto& event : mapped->events) submit_event(msg.topic, mapped->sterilizer, std::move(event), ack);
   }
 
   // Every barcode in the image is a scan, in reading order. Its id comes
   // from the image's hash and the barcode's place, so a redelivered image
-  // is applied once.
-  void decode_image(const std::string& topic_name, const std::string& station, std::string bytes) {
-    asio::post(decode_pool, [this, topic_name, station, bytes = std::move(bytes)] {
+  // is applied once. The message's Ack goes with every barcode's scan.
+  void decode_image(const std::string& topic_name, const std::string& station, std::string bytes,
+                    mqtt::Ack ack) {
+    asio::post(decode_pool, [this, topic_name, station, bytes = std::move(bytes), ack] {
       const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
       auto symbols = image_decoder.decode(std::span<const std::uint8_t>{data, bytes.size()});
       const std::string image_id = report::sha256_hex(bytes).substr(0, 24);
-      asio::post(io, [this, topic_name, station, image_id, symbols = std::move(symbols)]() mutable {
+      asio::post(io, [this, topic_name, station, image_id, ack, symbols = std::move(symbols)]() mutable {
         if (!symbols) {
           refuse_message(topic_name, symbols.error());
           ScanFeedback fb;
@@ -259,19 +267,23 @@ struct Daemon::Impl {
         }
         for (std::size_t i = 0; i < symbols->size(); ++i)
           submit_scan(ScanRequest{station, std::move((*symbols)[i].text), "img:" + image_id + ":" + std::to_string(i),
-                                  "image"});
+                                  "image"},
+                      ack);
       });
     });
   }
 
+  // Copies of one message's Ack go with each of its events: the message is
+  // acknowledged when the last of them is committed.
   void submit_event(const std::string& topic_name, const std::string& sterilizer,
-                    sterilization::CanonicalEvent event) {
+                    sterilization::CanonicalEvent event, mqtt::Ack ack) {
     auto result = std::make_shared<sterilization::HandleResult>();
     writer->submit(
         [this, sterilizer, event = std::move(event), result](store::Connection& db) {
           *result = recorder->handle(db, sterilizer, event, clock.now());
         },
-        [this, topic_name, sterilizer, result](std::exception_ptr error) {
+        [this, topic_name, sterilizer, result, ack = std::move(ack)](std::exception_ptr error) {
+          ack();
           asio::post(io, [this, topic_name, sterilizer, result, error] {
             if (error) {
               refuse_message(topic_name, "not saved: database error");
@@ -293,7 +305,7 @@ struct Daemon::Impl {
 
   void start_mqtt() {
     mqtt = std::make_unique<mqtt::Client>(config.mqtt, [this](std::function<void()> f) { asio::post(io, std::move(f)); });
-    mqtt->on_message([this](const mqtt::Message& m) { on_message(m); });
+    mqtt->on_message([this](mqtt::Message m, mqtt::Ack ack) { on_message(m, ack); });
     mqtt->on_connected([this](bool) {
       // Retained alert topics must match the database after every (re)connect:
       // give the broker a moment to send what it retains (some of it may
@@ -414,13 +426,19 @@ struct Daemon::Impl {
     watchdog_timer.cancel();
     rules_timer.cancel();
     resync_timer.cancel();
-    if (mqtt) mqtt->stop();
-    io.poll();
-    decode_pool.join();
-    io.poll();
-    writer->stop();
-    io.poll();
-    io.stop();
+    // MQTT first, with the loop still running: messages handed over until
+    // the disconnect are committed and acknowledged (a message never
+    // acknowledged comes again after restart). Then the images still being
+    // decoded, then commit what is queued.
+    auto finish = [this](bool) {
+      decode_pool.join();
+      io.poll();
+      writer->stop();
+      io.poll();
+      io.stop();
+    };
+    if (mqtt) mqtt->stop_async(finish);
+    else finish(true);
   }
 
   std::unique_ptr<sterilization::CycleRecorder> make_recorder(const Config& cfg, const DeviceSetup& d) {

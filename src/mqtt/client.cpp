@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -74,7 +75,46 @@ std::string join(const std::vector<std::pair<std::string, int>>& filters) {
 
 }  // namespace
 
+// One received message's acknowledgement: Paho's message callback waits on
+// the latch, and Paho sends the PUBACK when that callback returns.
+struct AckLatch {
+  std::mutex mutex;
+  std::condition_variable opened;
+  bool open = false;
+
+  void release() {
+    {
+      std::lock_guard lock(mutex);
+      open = true;
+    }
+    opened.notify_all();
+  }
+};
+
+struct Ack::State {
+  explicit State(std::shared_ptr<AckLatch> l) : latch(std::move(l)) {}
+  ~State() { latch->release(); }  // the last copy of the Ack went away
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  std::shared_ptr<AckLatch> latch;
+};
+
+void Ack::operator()() const {
+  if (state_) state_->latch->release();
+}
+
+// Paho runs message callbacks holding its global lock, so every Paho call
+// made while a message waits for its Ack blocks. Only the two threads here
+// call Paho: the connection thread (connect, subscribe, stop) and the sender
+// (publish). Callers only queue work for them.
 struct Client::Impl final : paho::iaction_listener {
+  struct Outgoing {
+    std::string topic;
+    std::string payload;
+    int qos;
+    bool retain;
+    PublishDone done;
+  };
   struct PendingPublish {
     std::string topic;
     PublishDone done;
@@ -84,14 +124,21 @@ struct Client::Impl final : paho::iaction_listener {
 
   void post(std::function<void()> work);
   void close();
+  void deliver(const paho::const_message_ptr& m);
+  void on_lost(const std::string& cause);
   void run();
   bool connect_once(std::string& failure);
   void subscribe_all();
-  void send(std::string topic, std::string payload, int qos, bool retain, PublishDone done);
+  bool wait_token(const paho::token_ptr& tok, std::chrono::milliseconds timeout);
+  void shutdown();
+  void abandon(const std::string& reason);
+  void finish(bool clean);
+  void watch_stop();
+  void send_loop();
+  void send(Outgoing out);
   std::unique_ptr<PendingPublish> take(void* context);
   void on_success(const paho::token& tok) override;
   void on_failure(const paho::token& tok) override;
-  void on_lost(const std::string& cause);
 
   app::MqttConfig config_;
   Poster post_;
@@ -103,16 +150,28 @@ struct Client::Impl final : paho::iaction_listener {
   std::shared_ptr<const ConnectedHandler> on_connected_;
   std::shared_ptr<const ConnectionLostHandler> on_connection_lost_;
 
-  mutable std::mutex mutex_;  // guards the state below and wakes the connection thread
-  std::condition_variable wake_;
+  mutable std::mutex mutex_;        // guards everything down to the threads
+  std::condition_variable wake_;    // the connection thread
+  std::condition_variable outbox_changed_;
+  std::condition_variable finished_changed_;
   std::vector<std::pair<std::string, int>> filters_;
   std::string last_tls_error_;
   bool started_ = false;
-  bool stopping_ = false;
+  bool stop_requested_ = false;
   bool connected_ = false;
   bool lost_ = false;
+  bool resubscribe_ = false;
+  std::function<void(bool)> stop_done_;
+  std::chrono::milliseconds stop_timeout_{0};
+  std::deque<Outgoing> outbox_;
+  bool sending_ = false;       // the sender is inside a Paho publish call
+  bool outbox_closed_ = false;
+  std::shared_ptr<AckLatch> waiting_ack_;  // the message Paho's thread holds back, if any
+  bool finishing_ = false;
+  bool finished_ = false;
+  bool abandoned_ = false;
 
-  // After stop() nothing is posted; stop() waits for posts in progress.
+  // After stop nothing is posted; close() waits for posts in progress.
   std::mutex post_mutex_;
   std::condition_variable posts_done_;
   int posting_ = 0;
@@ -121,7 +180,9 @@ struct Client::Impl final : paho::iaction_listener {
   std::mutex pending_mutex_;
   std::unordered_map<void*, std::unique_ptr<PendingPublish>> pending_;
 
-  std::thread thread_;
+  std::thread connection_thread_;
+  std::thread sender_thread_;
+  std::thread stop_watch_;  // enforces the stop deadline even if a Paho call blocks
   // Last member: destroyed first, so no Paho callback outlives what it uses.
   paho::async_client cli_;
 };
@@ -144,8 +205,8 @@ Client::Impl::Impl(const app::MqttConfig& config, Poster poster)
       status_topic_(config.topic_prefix + "/status"),
       connect_timeout_(std::min(config.keepalive_s, 10)),
       // No client-side persistence (nullptr): the broker's session keeps
-      // what the daemon has not received, and state that matters outbound
-      // is republished on connect.
+      // what the daemon has not acknowledged, and outbound state that
+      // matters is republished on connect.
       cli_(config.url, config.client_id, create_options(), nullptr) {
   require_readable("ca_file", config.ca_file);
   require_readable("cert_file", config.cert_file);
@@ -177,11 +238,7 @@ Client::Impl::Impl(const app::MqttConfig& config, Poster poster)
                  config.url);
   }
 
-  cli_.set_message_callback([this](paho::const_message_ptr m) {
-    if (!on_message_) return;
-    Message msg{m->get_topic(), m->get_payload_str(), m->get_qos(), m->is_retained(), m->is_duplicate()};
-    post([handler = on_message_, msg = std::move(msg)]() mutable { (*handler)(std::move(msg)); });
-  });
+  cli_.set_message_callback([this](paho::const_message_ptr m) { deliver(m); });
   cli_.set_connection_lost_handler([this](const std::string& cause) { on_lost(cause); });
 }
 
@@ -201,44 +258,92 @@ void Client::Impl::close() {
   posts_done_.wait(lock, [&] { return posting_ == 0; });
 }
 
+// On Paho's receive thread. Returning from here makes Paho send the PUBACK,
+// so it returns only once the daemon has acknowledged the message.
+void Client::Impl::deliver(const paho::const_message_ptr& m) {
+  if (!on_message_) return;
+  auto latch = std::make_shared<AckLatch>();
+  {
+    std::unique_lock lock(mutex_);
+    // An abandoned connection must acknowledge nothing more: keep Paho's
+    // thread here until the process exits.
+    wake_.wait(lock, [&] { return !abandoned_; });
+    waiting_ack_ = latch;
+  }
+  Message msg{m->get_topic(), m->get_payload_str(), m->get_qos(), m->is_retained(), m->is_duplicate()};
+  // The posted work holds the only Ack: if it is dropped unrun, the latch opens.
+  post([handler = on_message_, msg = std::move(msg), ack = Ack(std::make_shared<Ack::State>(latch))]() mutable {
+    (*handler)(std::move(msg), std::move(ack));
+  });
+  {
+    std::unique_lock lock(latch->mutex);
+    latch->opened.wait(lock, [&] { return latch->open; });
+  }
+  {
+    std::unique_lock lock(mutex_);
+    if (waiting_ack_ == latch) waiting_ack_.reset();
+    wake_.wait(lock, [&] { return !abandoned_; });
+  }
+  wake_.notify_all();
+}
+
 void Client::Impl::on_lost(const std::string& cause) {
   spdlog::warn("mqtt.connection_lost url={} cause=\"{}\"", config_.url, cause.empty() ? "connection closed" : cause);
   {
     std::lock_guard lock(mutex_);
     lost_ = true;
+    connected_ = false;
   }
   wake_.notify_all();
   if (on_connection_lost_) post([handler = on_connection_lost_, cause] { (*handler)(cause); });
 }
 
-// The connection thread: connect, then wait for a loss or stop(); on failure
-// wait and double the wait up to reconnect_max_s.
+// The connection thread: connect, then wait for a loss, a new subscription
+// or stop; on failure wait and double the wait up to reconnect_max_s.
 void Client::Impl::run() {
   const seconds min_wait{config_.reconnect_min_s};
   const seconds max_wait{config_.reconnect_max_s};
   seconds wait = min_wait;
   std::unique_lock lock(mutex_);
-  while (!stopping_) {
+  while (!stop_requested_) {
     lost_ = false;
+    resubscribe_ = false;
     lock.unlock();
     std::string failure;
     const bool ok = connect_once(failure);
     lock.lock();
     if (ok) {
       wait = min_wait;
-      connected_ = !lost_;
-      wake_.wait(lock, [&] { return stopping_ || lost_; });
-      connected_ = false;
-      if (stopping_) break;
-    } else {
+      while (true) {
+        wake_.wait(lock, [&] { return stop_requested_ || lost_ || resubscribe_; });
+        if (stop_requested_ || lost_) break;
+        resubscribe_ = false;
+        lock.unlock();
+        subscribe_all();
+        lock.lock();
+      }
+      if (stop_requested_) break;
+    } else if (!stop_requested_) {
       spdlog::warn("mqtt.connect_failed url={} client_id={} reason=\"{}\" retry_in_s={}", config_.url,
                    config_.client_id, failure, wait.count());
     }
     // After a loss too: two daemons sharing a client id take the session
     // from each other, and must not do so in a tight loop.
-    wake_.wait_for(lock, wait, [&] { return stopping_; });
+    wake_.wait_for(lock, wait, [&] { return stop_requested_; });
     if (!ok) wait = std::min(wait * 2, max_wait);
   }
+  lock.unlock();
+  shutdown();
+}
+
+// Waits for a token on the connection thread, giving up early on stop.
+bool Client::Impl::wait_token(const paho::token_ptr& tok, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!tok->wait_for(std::chrono::milliseconds{100})) {
+    std::lock_guard lock(mutex_);
+    if (stop_requested_ || std::chrono::steady_clock::now() >= deadline) return false;
+  }
+  return true;
 }
 
 bool Client::Impl::connect_once(std::string& failure) {
@@ -249,7 +354,7 @@ bool Client::Impl::connect_once(std::string& failure) {
   bool session_present = false;
   try {
     auto tok = cli_.connect(connect_options_);
-    if (!tok->wait_for(connect_timeout_ + seconds{5})) {
+    if (!wait_token(tok, connect_timeout_ + seconds{5})) {
       failure = "no answer from " + config_.url + " within " + std::to_string(connect_timeout_.count() + 5) + " s";
       return false;
     }
@@ -259,16 +364,22 @@ bool Client::Impl::connect_once(std::string& failure) {
     failure = describe_connect_failure(e.get_return_code(), e.get_message(), last_tls_error_, config_);
     return false;
   }
+  {
+    std::lock_guard lock(mutex_);
+    connected_ = !lost_;
+  }
   spdlog::info("mqtt.connected url={} client_id={} session_present={}", config_.url, config_.client_id,
                session_present);
   subscribe_all();
-  send(status_topic_, "online", 1, true, {});
+  {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back({status_topic_, "online", 1, true, {}});
+  }
+  outbox_changed_.notify_all();
   if (on_connected_) post([handler = on_connected_, session_present] { (*handler)(session_present); });
   return true;
 }
 
-// Subscribes every remembered filter. Waiting here is fine: this is our
-// connection thread, not Paho's.
 void Client::Impl::subscribe_all() {
   std::vector<std::pair<std::string, int>> filters;
   {
@@ -284,7 +395,9 @@ void Client::Impl::subscribe_all() {
   }
   try {
     auto tok = cli_.subscribe(topics, qos);
-    if (!tok->wait_for(connect_timeout_ + seconds{5})) {
+    if (!wait_token(tok, connect_timeout_ + seconds{5})) {
+      std::lock_guard lock(mutex_);
+      if (stop_requested_) return;
       spdlog::error("mqtt.subscribe_failed filters=\"{}\" reason=\"no SUBACK within {} s\"", join(filters),
                     connect_timeout_.count() + 5);
       return;
@@ -302,15 +415,115 @@ void Client::Impl::subscribe_all() {
   }
 }
 
-void Client::Impl::send(std::string topic, std::string payload, int qos, bool retain, PublishDone done) {
-  auto pending = std::make_unique<PendingPublish>(PendingPublish{topic, std::move(done)});
+// The stop sequence, on the connection thread. The daemon keeps handling
+// (and acknowledging) messages meanwhile, so Paho's lock comes free.
+void Client::Impl::shutdown() {
+  std::unique_lock lock(mutex_);
+  const auto deadline = std::chrono::steady_clock::now() + stop_timeout_;
+  if (!wake_.wait_until(lock, deadline, [&] { return waiting_ack_ == nullptr; })) {
+    lock.unlock();
+    abandon("a message was still waiting for its acknowledgement");
+    return;
+  }
+  const bool was_connected = connected_;
+  if (was_connected) outbox_.push_back({status_topic_, "offline", 1, true, {}});
+  outbox_changed_.notify_all();
+  // What is queued goes out before the DISCONNECT.
+  outbox_changed_.wait_until(lock, deadline, [&] { return outbox_.empty() && !sending_; });
+  outbox_closed_ = true;
+  outbox_changed_.notify_all();
+  lock.unlock();
+  if (was_connected) {
+    for (const auto& tok : cli_.get_pending_delivery_tokens()) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      try {
+        tok->wait_for(left);
+      } catch (const paho::exception&) {
+        // Reported by on_failure as mqtt.publish_failed.
+      }
+    }
+    try {
+      // Timeout 0: we waited for the acks ourselves; Paho's own wait in
+      // disconnect() only looks once a second.
+      cli_.disconnect(0)->wait_for(seconds{2});
+    } catch (const paho::exception& e) {
+      spdlog::warn("mqtt.disconnect_failed error=\"{}\"", e.get_message());
+    }
+  }
+  spdlog::info("mqtt.stopped client_id={} unsent={}", config_.client_id, cli_.get_pending_delivery_tokens().size());
+  finish(true);
+}
+
+// Gives up on the connection without acknowledging anything more: the
+// process exits, the broker sees the connection drop, publishes the will
+// and delivers the unacknowledged message again on the next start.
+void Client::Impl::abandon(const std::string& reason) {
+  {
+    std::lock_guard lock(mutex_);
+    if (finishing_) return;
+    abandoned_ = true;
+    outbox_closed_ = true;
+  }
+  spdlog::error("mqtt.stop_abandoned client_id={} reason=\"{}; not acknowledged, it comes again after restart\"",
+                config_.client_id, reason);
+  wake_.notify_all();
+  outbox_changed_.notify_all();
+  finish(false);
+}
+
+void Client::Impl::finish(bool clean) {
+  std::function<void(bool)> done;
+  {
+    std::lock_guard lock(mutex_);
+    if (finishing_) return;  // the other of shutdown() and watch_stop() came first
+    finishing_ = true;
+    done = std::move(stop_done_);
+  }
+  if (done) post([done = std::move(done), clean] { done(clean); });
+  close();
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+  }
+  finished_changed_.notify_all();
+}
+
+// A Paho call on the connection thread blocks for as long as a message
+// waits for its Ack; the deadline holds anyway.
+void Client::Impl::watch_stop() {
+  std::unique_lock lock(mutex_);
+  const auto deadline = std::chrono::steady_clock::now() + stop_timeout_ + seconds{2};
+  if (finished_changed_.wait_until(lock, deadline, [&] { return finishing_; })) return;
+  lock.unlock();
+  abandon("the stop did not complete in time");
+}
+
+void Client::Impl::send_loop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    outbox_changed_.wait(lock, [&] { return !outbox_.empty() || outbox_closed_; });
+    if (outbox_.empty()) return;
+    Outgoing out = std::move(outbox_.front());
+    outbox_.pop_front();
+    sending_ = true;
+    lock.unlock();
+    send(std::move(out));
+    lock.lock();
+    sending_ = false;
+    outbox_changed_.notify_all();
+  }
+}
+
+void Client::Impl::send(Outgoing out) {
+  auto pending = std::make_unique<PendingPublish>(PendingPublish{out.topic, std::move(out.done)});
   void* context = pending.get();
   {
     std::lock_guard lock(pending_mutex_);
     pending_.emplace(context, std::move(pending));
   }
   try {
-    cli_.publish(paho::make_message(std::move(topic), std::move(payload), qos, retain), context, *this);
+    cli_.publish(paho::make_message(std::move(out.topic), std::move(out.payload), out.qos, out.retain), context, *this);
   } catch (const paho::exception& e) {
     auto p = take(context);
     spdlog::error("mqtt.publish_failed topic={} error=\"{}\"", p->topic, e.get_message());
@@ -342,7 +555,26 @@ void Client::Impl::on_failure(const paho::token& tok) {
 
 Client::Client(const app::MqttConfig& config, Poster post) : impl_(std::make_unique<Impl>(config, std::move(post))) {}
 
-Client::~Client() { stop(); }
+Client::~Client() {
+  stop();
+  if (impl_->stop_watch_.joinable()) impl_->stop_watch_.join();
+  bool abandoned = false;
+  {
+    std::lock_guard lock(impl_->mutex_);
+    abandoned = impl_->abandoned_;
+    impl_->outbox_closed_ = true;
+  }
+  if (abandoned) {
+    // Paho's thread is parked in deliver() and our sender may be blocked in
+    // Paho: destroying them could only block or acknowledge. The process is
+    // on its way out; leave them to it.
+    static_cast<void>(impl_.release());
+    return;
+  }
+  impl_->outbox_changed_.notify_all();
+  if (impl_->connection_thread_.joinable()) impl_->connection_thread_.join();
+  if (impl_->sender_thread_.joinable()) impl_->sender_thread_.join();
+}
 
 void Client::on_message(MessageHandler handler) {
   impl_->on_message_ = std::make_shared<const MessageHandler>(std::move(handler));
@@ -362,70 +594,55 @@ void Client::subscribe(const std::vector<std::string>& filters, int qos) {
       if (it == impl_->filters_.end()) impl_->filters_.emplace_back(f, qos);
       else it->second = qos;
     }
+    // Connected: the connection thread subscribes now (all filters again,
+    // which is harmless); otherwise the next connect does.
+    impl_->resubscribe_ = impl_->connected_;
   }
-  // Not yet connected: the next connect subscribes. Connected (or just
-  // connecting): subscribe now; a second SUBSCRIBE of a filter is harmless.
-  if (!impl_->cli_.is_connected()) return;
-  for (const auto& f : filters) {
-    try {
-      impl_->cli_.subscribe(f, qos);
-    } catch (const ::mqtt::exception& e) {
-      spdlog::error("mqtt.subscribe_failed filter=\"{}\" reason=\"{}\"", f, e.get_message());
-    }
-  }
+  impl_->wake_.notify_all();
 }
 
 void Client::publish(std::string topic, std::string payload, int qos, bool retain, PublishDone done) {
   {
     std::lock_guard lock(impl_->mutex_);
-    if (impl_->stopping_) {
-      spdlog::error("mqtt.publish_failed topic={} error=\"client stopped\"", topic);
-      if (done) impl_->post([done = std::move(done)] { done(false, "client stopped"); });
+    if (!impl_->outbox_closed_) {
+      impl_->outbox_.push_back({std::move(topic), std::move(payload), qos, retain, std::move(done)});
+      impl_->outbox_changed_.notify_all();
       return;
     }
   }
-  impl_->send(std::move(topic), std::move(payload), qos, retain, std::move(done));
+  spdlog::error("mqtt.publish_failed topic={} error=\"client stopped\"", topic);
+  if (done) impl_->post([done = std::move(done)] { done(false, "client stopped"); });
 }
 
 void Client::start() {
   std::lock_guard lock(impl_->mutex_);
-  if (impl_->started_) return;
+  if (impl_->started_ || impl_->stop_requested_) return;
   impl_->started_ = true;
-  impl_->thread_ = std::thread([this] { impl_->run(); });
+  impl_->sender_thread_ = std::thread([this] { impl_->send_loop(); });
+  impl_->connection_thread_ = std::thread([this] { impl_->run(); });
 }
 
-void Client::stop(std::chrono::milliseconds timeout) {
+void Client::stop_async(std::function<void(bool clean)> done, std::chrono::milliseconds timeout) {
+  bool started = false;
   {
     std::lock_guard lock(impl_->mutex_);
-    if (impl_->stopping_) return;
-    impl_->stopping_ = true;
+    if (impl_->stop_requested_) return;
+    impl_->stop_requested_ = true;
+    impl_->stop_done_ = std::move(done);
+    impl_->stop_timeout_ = timeout;
+    started = impl_->started_;
+    if (!started) impl_->outbox_closed_ = true;
   }
   impl_->wake_.notify_all();
-  if (impl_->thread_.joinable()) impl_->thread_.join();
-  auto& cli = impl_->cli_;
-  if (cli.is_connected()) {
-    impl_->send(impl_->status_topic_, "offline", 1, true, {});
-    // Wait for the acks ourselves: Paho's own wait in disconnect() only
-    // notices them on its 1 s polling cycle.
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (const auto& tok : cli.get_pending_delivery_tokens()) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      try {
-        tok->wait_for(left);
-      } catch (const ::mqtt::exception&) {
-        // Reported by on_failure as mqtt.publish_failed.
-      }
-    }
-    try {
-      cli.disconnect(0)->wait_for(std::chrono::seconds{2});
-    } catch (const ::mqtt::exception& e) {
-      spdlog::warn("mqtt.disconnect_failed error=\"{}\"", e.get_message());
-    }
-  }
-  const auto unsent = cli.get_pending_delivery_tokens().size();
-  spdlog::info("mqtt.stopped client_id={} unsent={}", impl_->config_.client_id, unsent);
-  impl_->close();
+  if (started) impl_->stop_watch_ = std::thread([this] { impl_->watch_stop(); });
+  else impl_->finish(true);
+}
+
+bool Client::stop(std::chrono::milliseconds timeout) {
+  stop_async({}, timeout);  // a no-op if a stop is under way: then wait for that one
+  std::unique_lock lock(impl_->mutex_);
+  impl_->finished_changed_.wait(lock, [&] { return impl_->finished_; });  // bounded by watch_stop
+  return !impl_->abandoned_;
 }
 
 bool Client::connected() const {

@@ -32,10 +32,34 @@ struct Message {
   bool duplicate = false;  // the broker says it may have been delivered before
 };
 
+// Holds back the broker's acknowledgement (PUBACK) of one received message.
+// Paho sends the PUBACK when its message callback returns, so the client
+// keeps that callback waiting until the message is acknowledged: call the
+// Ack (or let its last copy go) once the message's effect is committed, or
+// once it has been refused for good. A daemon killed before that gets the
+// message again after restart (with `duplicate` set) instead of losing it.
+// Copies share one acknowledgement; calling it again does nothing.
+//
+// While one message waits for its Ack, Paho reads no further packets and
+// holds its own lock: messages are handled one at a time. Client never calls
+// Paho on the caller's thread (publish() queues), so handlers may publish;
+// but never make an Ack wait for a publish's completion.
+class Ack {
+public:
+  struct State;  // defined in client.cpp
+
+  Ack() = default;  // acknowledges nothing
+  explicit Ack(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  void operator()() const;
+
+private:
+  std::shared_ptr<State> state_;
+};
+
 class Client {
 public:
   using Poster = std::function<void(std::function<void()>)>;
-  using MessageHandler = std::function<void(Message)>;
+  using MessageHandler = std::function<void(Message, Ack)>;
   using ConnectedHandler = std::function<void(bool session_present)>;
   using ConnectionLostHandler = std::function<void(std::string cause)>;
   using PublishDone = std::function<void(bool ok, std::string error)>;
@@ -44,7 +68,7 @@ public:
   // throws std::runtime_error naming the key and file if one is not. Does
   // not connect.
   Client(const app::MqttConfig& config, Poster post);
-  ~Client();  // stop() if it was not called
+  ~Client();  // stop() if it was not called; an abandoned connection is left to the process exit
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
@@ -65,10 +89,19 @@ public:
   void publish(std::string topic, std::string payload, int qos, bool retain, PublishDone done = {});
 
   void start();
-  // Stops reconnecting, publishes retained `offline`, lets in-flight
-  // publishes finish for up to `timeout`, disconnects. After it returns no
-  // handler is posted any more.
-  void stop(std::chrono::milliseconds timeout = std::chrono::seconds{5});
+  // Stops reconnecting, publishes retained `offline`, lets queued and
+  // in-flight publishes finish, disconnects; all within `timeout`. Messages
+  // arriving meanwhile are still handed to on_message, so keep running the
+  // handlers until `done` is posted (the daemon calls this on its loop).
+  // `clean` is false if a message was still waiting for its Ack at the
+  // deadline: then the connection is abandoned without acknowledging it, the
+  // process should exit, and the broker publishes the last will and
+  // delivers the message again on the next start. After `done`, no handler
+  // is posted any more.
+  void stop_async(std::function<void(bool clean)> done, std::chrono::milliseconds timeout = std::chrono::seconds{5});
+  // The same, waiting on the calling thread (which must not be the one that
+  // runs the handlers). Returns `clean`.
+  bool stop(std::chrono::milliseconds timeout = std::chrono::seconds{5});
 
   bool connected() const;
   std::string status_topic() const;

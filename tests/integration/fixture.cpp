@@ -329,14 +329,14 @@ std::size_t Daemon::log_count(const std::string& needle) const {
   return n;
 }
 
-bool Daemon::wait_log(const std::string& needle, std::chrono::milliseconds timeout) {
-  // The log is a file written by another process: check it each time the
-  // daemon could have written more, with the process exit as the wake-up.
+bool Daemon::wait_log_count(const std::string& needle, std::size_t count, std::chrono::milliseconds timeout) {
+  // The log is a file written by another process: look again every 20 ms,
+  // and once more when the process exits.
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    if (log().find(needle) != std::string::npos) return true;
+    if (log_count(needle) >= count) return true;
     if (std::chrono::steady_clock::now() >= deadline || !process_) return false;
-    if (process_->wait_for(20ms)) return log().find(needle) != std::string::npos;
+    if (process_->wait_for(20ms)) return log_count(needle) >= count;
   }
 }
 

@@ -161,7 +161,11 @@ public:
   std::string log() const;
   std::size_t log_count(const std::string& needle) const;
   // Waits until `needle` appears in the log; false on timeout or exit.
-  bool wait_log(const std::string& needle, std::chrono::milliseconds timeout = 10s);
+  bool wait_log(const std::string& needle, std::chrono::milliseconds timeout = 10s) {
+    return wait_log_count(needle, 1, timeout);
+  }
+  // Waits until `needle` appears `count` times in the log.
+  bool wait_log_count(const std::string& needle, std::size_t count, std::chrono::milliseconds timeout = 10s);
 
   const std::filesystem::path& dir() const { return dir_.path(); }
   const std::filesystem::path& config_path() const { return config_path_; }

@@ -68,10 +68,21 @@ struct Events {
   int losses = 0;
   std::vector<std::pair<bool, std::string>> published;
 
+  bool hold_acks = false;  // keep every Ack instead of acknowledging at once
+  std::vector<mqtt::Ack> held;
+
   void attach(mqtt::Client& client) {
-    client.on_message([this](mqtt::Message m) { update([&] { messages.push_back(std::move(m)); }); });
+    client.on_message([this](mqtt::Message m, mqtt::Ack ack) {
+      update([&] {
+        messages.push_back(std::move(m));
+        if (hold_acks) held.push_back(std::move(ack));
+      });
+    });
     client.on_connected([this](bool session_present) { update([&] { connects.push_back(session_present); }); });
     client.on_connection_lost([this](const std::string&) { update([&] { ++losses; }); });
+  }
+  void attach_connected(mqtt::Client& client) {
+    client.on_connected([this](bool session_present) { update([&] { connects.push_back(session_present); }); });
   }
   mqtt::Client::PublishDone publish_done() {
     return [this](bool ok, std::string error) { update([&] { published.emplace_back(ok, std::move(error)); }); };
@@ -353,6 +364,94 @@ TEST_CASE("mqtt client: stop() returns promptly while the broker is down", "[mqt
   const auto t0 = std::chrono::steady_clock::now();
   client.stop(1s);
   CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+}
+
+TEST_CASE("mqtt client: messages are handed over one at a time, each after the previous Ack", "[mqtt]") {
+  Broker broker;
+  TestClient scanner(broker.url());
+  Events events;
+  events.hold_acks = true;
+  Executor loop;
+  mqtt::Client client(config_for(broker, unique_client_id("ack")), loop.poster());
+  events.attach(client);
+  client.subscribe({"st/scan/+"});
+  client.start();
+  REQUIRE(events.wait_connects(1));
+  // Not publish(): all Paho clients of a process share one receive thread,
+  // so the scanner's PUBACK is not read while our client holds "first".
+  scanner.publish_async("st/scan/desk", "first");
+  scanner.publish_async("st/scan/desk", "second");
+  REQUIRE(events.wait_messages(1));
+  // While "first" waits for its Ack, Paho reads nothing more.
+  CHECK_FALSE(events.wait_messages(2, 300ms));
+  client.publish("st/out/x", "queued meanwhile", 1, false);  // never blocks the caller
+  events.update([&] { events.held.clear(); });    // the last copy of the Ack goes: acknowledged
+  REQUIRE(events.wait_messages(2));
+  CHECK(events.received()[1].payload == "second");
+
+  // stop_async waits for the Ack of a message that is still being handled.
+  REQUIRE(events.wait([&] { return events.held.size() == 1; }));
+  bool done = false, clean = false;
+  client.stop_async([&](bool c) { events.update([&] { done = true; clean = c; }); }, 10s);
+  CHECK_FALSE(events.wait([&] { return done; }, 300ms));
+  events.update([&] { events.held.front()(); });
+  REQUIRE(events.wait([&] { return done; }));
+  CHECK(clean);
+  scanner.flush();
+}
+
+TEST_CASE("mqtt client: a handler may publish before it acknowledges", "[mqtt]") {
+  Broker broker;
+  TestClient peer(broker.url());
+  peer.subscribe("st/out/#");
+  Events events;
+  Executor loop;
+  mqtt::Client client(config_for(broker, unique_client_id("echo")), loop.poster());
+  client.on_message([&](mqtt::Message m, mqtt::Ack ack) {
+    client.publish("st/out/echo", m.payload, 1, false);  // queued: does not wait for Paho
+    ack();
+  });
+  events.attach_connected(client);
+  client.subscribe({"st/in/#"});
+  client.start();
+  REQUIRE(events.wait_connects(1));
+  for (int i = 0; i < 20; ++i) peer.publish_async("st/in/x", std::to_string(i));
+  peer.flush();
+  for (int i = 0; i < 20; ++i) {
+    auto m = peer.wait_for("st/out/echo");
+    REQUIRE(m);
+    CHECK(m->payload == std::to_string(i));
+  }
+  client.stop();
+}
+
+TEST_CASE("mqtt client: a message never acknowledged comes again, after kill -9 or an abandoned stop", "[mqtt]") {
+  Broker broker;
+  DaemonConfig config;
+  config.binary = MQTT_PROBE_PATH;
+  config.topic_prefix = "probe";
+  Daemon probe(broker, config);
+  TestClient scanner(broker.url());
+  scanner.subscribe("probe/status");
+
+  probe.start_ready();
+  scanner.publish("probe/probe/never-ack", "scan-1");
+  REQUIRE(probe.wait_log("payload=scan-1 duplicate=false"));
+  probe.kill9();
+
+  // Not start_ready(): while the probe holds the message back, Paho sends
+  // nothing, not even `online`.
+  probe.start();
+  REQUIRE(probe.wait_log("payload=scan-1 duplicate=true"));
+  scanner.skip_received();
+  // SIGTERM: stop() waits 1 s for the Ack, then abandons the connection
+  // without acknowledging; the broker sees it drop and publishes the will.
+  CHECK(probe.terminate() == 3);
+  CHECK(probe.log_count("mqtt.stop_abandoned") == 1);
+  CHECK(scanner.wait_for_payload("probe/status", "offline"));
+
+  probe.start();
+  CHECK(probe.wait_log_count("payload=scan-1 duplicate=true", 2));
 }
 
 TEST_CASE("mqtt client: TLS with a client certificate, username and password file", "[mqtt][tls]") {

@@ -1,10 +1,13 @@
 // mqtt_probe --config FILE: mqtt::Client alone in a process, configured from
 // the [mqtt] table of a daemon config. Tests kill -9 it to see the broker
 // publish its last will, and use it as a stand-in daemon for the fixture's
-// own tests. Logs what it receives on <prefix>/probe/# as probe.message.
+// own tests. Logs what it receives on <prefix>/probe/# as probe.message, and
+// never acknowledges a message on <prefix>/probe/never-ack (as if killed
+// before its commit).
 #include <csignal>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -29,15 +32,17 @@ int main(int argc, char** argv) {
     const app::Config config = app::load_config(argv[2]);
     // Handlers only log: running them inline on the calling thread is fine here.
     mqtt::Client client(config.mqtt, [](std::function<void()> work) { work(); });
-    client.on_message([](mqtt::Message m) {
+    std::vector<mqtt::Ack> never_acknowledged;
+    client.on_message([&](mqtt::Message m, mqtt::Ack ack) {
       spdlog::info("probe.message topic={} payload={} duplicate={}", m.topic, m.payload, m.duplicate);
+      if (m.topic == config.mqtt.topic_prefix + "/probe/never-ack") never_acknowledged.push_back(std::move(ack));
     });
     client.on_connected([](bool session_present) { spdlog::info("probe.connected session_present={}", session_present); });
     client.subscribe({config.mqtt.topic_prefix + "/probe/#"});
     client.start();
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    client.stop();
+    if (!client.stop(std::chrono::seconds{1})) return 3;  // abandoned: a message was never acknowledged
   } catch (const std::exception& e) {
     spdlog::error("probe.failed error=\"{}\"", e.what());
     return 1;

@@ -12,6 +12,8 @@
 
 namespace steritrack::testing {
 
+using testkit::TempDb;
+
 inline TimePoint at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
 
 inline void add_sterilizer(store::Connection& db, const std::string& id) {
