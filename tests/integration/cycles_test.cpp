@@ -3,6 +3,8 @@
 // reading the record; restarts of the daemon and of the broker mid-cycle.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "common/time.hpp"
@@ -199,7 +201,7 @@ void cycle_survives(const std::function<void(Broker&, Daemon&)>& disrupt) {
   TempDir dir;
   std::vector<std::string> run = args;
   run.insert(run.end(), {"--speed", "200"});  // about eight seconds
-  Process sim(sim_args(broker, run), {.stdout_path = dir / "sim.out", .stderr_path = dir / "sim.err"});
+  Process sim(sim_args(broker, run), {.stdout_path = dir / "sim.out", .stderr_path = dir / "sim.err", .append = true, .extra_env = {}});
 
   // Part-way: a few hundred messages are through.
   for (int i = 0; i < 300; ++i) REQUIRE(watch.wait_for("steritrack/sterilizer/A/event", {}, 30s));
