@@ -4,6 +4,9 @@
 //    steritrack/scan/desk (RECEIVE: one row changed per scan), timed from the
 //    first publish to the last feedback; against mosquitto's own QoS 1 pipe
 //    with payloads of the same size, measured in the same run (the ceiling);
+//    and against raw SQLite committing one bare row per transaction with the
+//    daemon's durability (WAL, synchronous=FULL): the daemon acknowledges
+//    each MQTT message after its own commit, so that is its other bound;
 //  - latency: scans at a steady rate (default 100/s), publish to feedback,
 //    p50/p99/max;
 //  - sample ingest: an hour-long 1 Hz cycle of canonical sterilizer events
@@ -18,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -33,6 +37,7 @@
 #include "common/clock.hpp"
 #include "common/time.hpp"
 #include "integration/fixture.hpp"
+#include "store/sqlite.hpp"
 
 using namespace steritrack;
 using namespace steritrack::testkit;
@@ -212,6 +217,21 @@ std::vector<double> broker_latency_ms(const std::string& url, int rate, int coun
   return ms;
 }
 
+// Rows per second, one bare row of `bytes` per transaction, WAL and
+// synchronous=FULL as the daemon's database.
+double sqlite_commit_rate(const std::filesystem::path& path, std::size_t rows, std::size_t bytes) {
+  store::Connection db(path.string());
+  db.exec("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+  const std::string payload(bytes, 'x');
+  const auto start = Steady::now();
+  for (std::size_t i = 0; i < rows; ++i) {
+    store::Transaction tx(db);
+    db.execute("INSERT INTO bench_rows (payload) VALUES (?)", payload);
+    tx.commit();
+  }
+  return static_cast<double>(rows) / seconds(Steady::now() - start);
+}
+
 void cli(const std::vector<std::string>& args) {
   const auto r = run_cli_args(args);
   if (r.exit_code != 0) throw std::runtime_error("steritrack " + args.front() + ": " + r.err);
@@ -257,10 +277,12 @@ int main(int argc, char** argv) {
   const std::size_t payload_bytes = scan_payload("t-1-0000").size();
   std::printf("scan pipeline: %zu JSON scans (%zu B) per run, RECEIVE at desk, %d runs, broker %s\n", scans,
               payload_bytes, runs, broker.url().c_str());
-  std::printf("%-4s %14s %14s %6s\n", "run", "ceiling msg/s", "scans/s", "ratio");
-  std::vector<double> ceiling, pipeline;
+  std::printf("%-4s %14s %14s %14s %8s %8s\n", "run", "broker msg/s", "sqlite tx/s", "scans/s", "/broker",
+              "/sqlite");
+  std::vector<double> ceiling, commits, pipeline;
   for (int r = 1; r <= runs; ++r) {
     ceiling.push_back(bench::measure_broker_pipe(broker.url(), scans, payload_bytes).rate());
+    commits.push_back(sqlite_commit_rate(daemon.dir() / ("ceiling-" + std::to_string(r) + ".db"), scans, payload_bytes));
     std::vector<std::string> payloads;
     for (std::size_t i = 0; i < scans; ++i) payloads.push_back(scan_payload("t-" + std::to_string(r) + "-" + std::to_string(i)));
     const auto first = Steady::now();
@@ -271,9 +293,11 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < scans; ++i)
       last = std::max(last, observer.feedback_at("t-" + std::to_string(r) + "-" + std::to_string(i)));
     pipeline.push_back(static_cast<double>(scans) / seconds(last - first));
-    std::printf("%-4d %14.0f %14.0f %6.3f\n", r, ceiling.back(), pipeline.back(), pipeline.back() / ceiling.back());
+    std::printf("%-4d %14.0f %14.0f %14.0f %8.3f %8.3f\n", r, ceiling.back(), commits.back(), pipeline.back(),
+                pipeline.back() / ceiling.back(), pipeline.back() / commits.back());
   }
-  std::printf("%-4s %14.0f %14.0f %6.3f\n", "med", median(ceiling), median(pipeline), median(pipeline) / median(ceiling));
+  std::printf("%-4s %14.0f %14.0f %14.0f %8.3f %8.3f\n", "med", median(ceiling), median(commits), median(pipeline),
+              median(pipeline) / median(ceiling), median(pipeline) / median(commits));
 
   // Sample ingest: one hour-long cycle per run, on sterilizer A.
   std::printf("sample ingest: an hour-long 1 Hz cycle (3601 events) per run\n%-4s %14s %14s %6s\n", "run",
