@@ -53,7 +53,7 @@ void require_sound_database(const Daemon& daemon) {
   CHECK(r.exit_code == 0);
 }
 
-void cycle_survives(const std::function<void(Broker&, Daemon&)>& disrupt) {
+void cycle_survives(const std::function<void(Broker&, Daemon&)>& disrupt, int speed) {
   Broker broker;
   Daemon daemon(broker);
   daemon.start_ready();
@@ -65,7 +65,7 @@ void cycle_survives(const std::function<void(Broker&, Daemon&)>& disrupt) {
   const std::size_t expected = samples_in(args);
   TempDir dir;
   std::vector<std::string> run = args;
-  run.insert(run.end(), {"--speed", "200"});  // about eight seconds
+  run.insert(run.end(), {"--speed", std::to_string(speed)});
   Process sim(sim_args(broker, run),
               {.stdout_path = dir / "sim.out", .stderr_path = dir / "sim.err", .append = true, .extra_env = {}});
 
