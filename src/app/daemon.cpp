@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "alerts/publisher.hpp"
 #include "app/scan_service.hpp"
@@ -111,6 +112,8 @@ struct Daemon::Impl {
   // Retained alert topics seen right after a connect, for the resync.
   std::vector<std::string> retained_alert_topics;
   asio::steady_timer resync_timer{io};
+  // Keeps the loop running from SIGTERM until MQTT has stopped (shutdown()).
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> stop_guard;
   bool ready_sent = false;
   bool stopping = false;
   std::uint64_t rejected_messages = 0;
@@ -429,12 +432,17 @@ struct Daemon::Impl {
     // MQTT first, with the loop still running: messages handed over until
     // the disconnect are committed and acknowledged (a message never
     // acknowledged comes again after restart). Then the images still being
-    // decoded, then commit what is queued.
+    // decoded, then commit what is queued. The loop has no other work left
+    // by now: without the guard, run() would return while MQTT still hands
+    // over messages, whose Acks would then never come (and Paho, waiting
+    // for one, would hang the exit).
+    stop_guard.emplace(io.get_executor());
     auto finish = [this](bool) {
       decode_pool.join();
       io.poll();
       writer->stop();
       io.poll();
+      stop_guard.reset();
       io.stop();
     };
     if (mqtt) mqtt->stop_async(finish);

@@ -8,24 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time.hpp"
-#include "integration/fixture.hpp"
+#include "integration/cycle_run.hpp"
 
 using namespace steritrack;
 using namespace steritrack::testkit;
 using Catch::Contains;
 
 namespace {
-
-// An hour before now, to the second: cycles in the recent past.
-std::string hours_ago(int hours) {
-  return format_rfc3339(std::chrono::floor<std::chrono::seconds>(SystemClock{}.now()) - std::chrono::hours{hours});
-}
-
-std::vector<std::string> sim_args(const Broker& broker, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{STERITRACK_SIM_PATH, "--url", broker.url(), "--client-id", unique_client_id("sim")};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
-}
 
 // Publishes a simulated cycle as fast as the broker takes it; returns once
 // the broker has acknowledged every message.
@@ -37,24 +26,6 @@ void simulate(const Broker& broker, const std::vector<std::string>& args) {
   REQUIRE(r.exit_code == 0);
 }
 
-// How many samples the simulator publishes for these arguments.
-std::size_t samples_in(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{STERITRACK_SIM_PATH, "--output", "jsonl"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto r = run_command(argv);
-  REQUIRE(r.exit_code == 0);
-  std::size_t n = 0;
-  for (std::size_t pos = 0; (pos = r.out.find("\"type\":\"sample\"", pos)) != std::string::npos; ++pos) ++n;
-  return n;
-}
-
-nlohmann::json cycle(const Daemon& daemon, const std::string& which) {
-  const auto r = run_cli("cycle", "show", which, "--db", daemon.db_path(), "--format", "json");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.out);
-}
-
 // Unresolved alerts of a subject, by kind.
 std::set<std::string> alert_kinds(const Daemon& daemon, const std::string& subject) {
   const auto r = run_cli("alerts", "--db", daemon.db_path(), "--format", "json");
@@ -63,11 +34,6 @@ std::set<std::string> alert_kinds(const Daemon& daemon, const std::string& subje
   for (const auto& a : nlohmann::json::parse(r.out))
     if (a["subject"] == subject) kinds.insert(a["kind"].get<std::string>());
   return kinds;
-}
-
-void require_verdict(Daemon& daemon, const std::string& which, const std::string& verdict) {
-  INFO(daemon.log());
-  REQUIRE(daemon.wait_log("cycle.verified cycle=" + which + " verdict=" + verdict, 60s));
 }
 
 DaemonConfig three_sterilizers() {
@@ -183,41 +149,6 @@ TEST_CASE("cycles: a missing cycle_end is found by the timer; a late one complet
   CHECK(mqtt.wait_for("steritrack/alerts/record_incomplete/A/40", [](const Message& m) { return m.payload.empty(); },
                       20s));
 }
-
-namespace {
-
-// A cycle published in real time (sped up) while `disrupt` restarts
-// something part-way: every sample and the cycle_end must still be recorded.
-void cycle_survives(const std::function<void(Broker&, Daemon&)>& disrupt) {
-  Broker broker;
-  Daemon daemon(broker);
-  daemon.start_ready();
-  TestClient watch(broker.url());
-  watch.subscribe("steritrack/sterilizer/A/event");
-
-  const std::vector<std::string> args = {"--cycle", "50", "--program", "prevac-132-4", "--start", hours_ago(1),
-                                         "--interval", "1", "--seed", "3"};
-  const std::size_t expected = samples_in(args);
-  TempDir dir;
-  std::vector<std::string> run = args;
-  run.insert(run.end(), {"--speed", "200"});  // about eight seconds
-  Process sim(sim_args(broker, run), {.stdout_path = dir / "sim.out", .stderr_path = dir / "sim.err", .append = true, .extra_env = {}});
-
-  // Part-way: a few hundred messages are through.
-  for (int i = 0; i < 300; ++i) REQUIRE(watch.wait_for("steritrack/sterilizer/A/event", {}, 30s));
-  disrupt(broker, daemon);
-
-  const auto code = sim.wait_for(120s);
-  INFO(read_file(dir / "sim.err"));
-  REQUIRE(code == 0);
-  require_verdict(daemon, "A/50", "pass");
-  const auto c = cycle(daemon, "A/50");
-  CHECK(c["sample_count"] == expected);
-  CHECK(c["samples"].size() == expected);
-  CHECK(c["device_result"] == "pass");
-}
-
-}  // namespace
 
 TEST_CASE("cycles: a daemon restart mid-cycle loses no sample and no cycle_end", "[daemon][cycles][restart]") {
   cycle_survives([](Broker&, Daemon& daemon) { daemon.restart(); });

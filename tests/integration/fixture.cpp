@@ -9,6 +9,7 @@
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <mqtt/async_client.h>
 
@@ -338,6 +339,15 @@ bool Daemon::wait_log_count(const std::string& needle, std::size_t count, std::c
     if (std::chrono::steady_clock::now() >= deadline || !process_) return false;
     if (process_->wait_for(20ms)) return log_count(needle) >= count;
   }
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
 }
 
 // ----------------------------------------------------------------------- CLI

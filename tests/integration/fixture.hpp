@@ -1,7 +1,8 @@
 #pragma once
 // The integration test fixture: a real mosquitto, the real steritrackd and
 // steritrack binaries, and an MQTT client for the test. Every wait is on a
-// condition (a message, a process exit) with a deadline; nothing sleeps.
+// condition (a message, a process exit, a polled database) with a deadline;
+// nothing sleeps for a fixed time.
 //
 //   Broker broker;                         // private mosquitto, free port
 //   Daemon daemon(broker);                 // config with sensible defaults
@@ -191,6 +192,11 @@ private:
   std::unique_ptr<Process> process_;
   std::unique_ptr<TestClient> watcher_;
 };
+
+// Checks `condition` every 50 ms until it holds or `timeout` has passed;
+// returns whether it held. For state that another process writes (its
+// database) and that offers nothing to wait on.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 // Runs the steritrack CLI with these arguments.
 CommandResult run_cli_args(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 60s);
