@@ -16,7 +16,7 @@ TEST_CASE("CSV: plain, quoted, doubled quotes, commas and line breaks in quotes"
   CHECK((*r)[2].line == 3);
 }
 
-TEST_CASE("CSV: CRLF, a BOM, blank lines, no final newline; line numbers follow the file", "[csv]") {
+TEST_CASE("CSV: CRLF, a BOM, blank lines, no final newline, line numbers follow the file", "[csv]") {
   const auto r = csv::parse("\xEF\xBB\xBFh1,h2\r\n\r\n\"a\r\nb\",c\r\nd,e");
   REQUIRE(r);
   REQUIRE(r->size() == 3);

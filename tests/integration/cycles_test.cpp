@@ -121,7 +121,7 @@ TEST_CASE("cycles: each simulator variant gets its verdict and alerts, in every 
   CHECK(daemon.log_count("mqtt.rejected") == 0);
 }
 
-TEST_CASE("cycles: a missing cycle_end is found by the timer; a late one completes the record", "[daemon][cycles]") {
+TEST_CASE("cycles: a missing cycle_end is found by the timer, a late one completes the record", "[daemon][cycles]") {
   Broker broker;
   DaemonConfig config;
   config.extra_toml = "[policy]\ncycle_end_timeout_min = 60\n\n[alerts]\ncheck_interval_s = 1\n";

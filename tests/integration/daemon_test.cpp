@@ -62,7 +62,7 @@ TEST_CASE("a bad config stops the daemon before anything starts", "[daemon][conf
   CHECK_THAT(daemon->log(), Contains("policy.bi_interval_days"));
 }
 
-TEST_CASE("scans get feedback after commit; a repeated scan id is applied once", "[daemon][scan]") {
+TEST_CASE("scans get feedback after commit, a repeated scan id is applied once", "[daemon][scan]") {
   Broker broker;
   Daemon daemon(broker);
   daemon.start_ready();

@@ -132,7 +132,7 @@ TEST_CASE("a known expiry is never wiped by a label without one", "[inventory][m
   }
 }
 
-TEST_CASE("unknown supply codes are refused, named and noted; nothing else changes", "[inventory][modes]") {
+TEST_CASE("unknown supply codes are refused, named and noted, nothing else changes", "[inventory][modes]") {
   Fixture f;
   Station desk{f};
   ReceiveMode receive;
@@ -328,7 +328,7 @@ TEST_CASE("COUNT sets on-hand per lot at the location and books the differences"
   CHECK_FALSE(f.alert_open("reorder", kGloves));  // 9 on hand, above the reorder point 8
 }
 
-TEST_CASE("COUNT: cancel drops the tally; another location must wait", "[inventory][modes]") {
+TEST_CASE("COUNT: cancel drops the tally, another location must wait", "[inventory][modes]") {
   Fixture f;
   Station desk{f};
   ReceiveMode receive;

@@ -64,7 +64,7 @@ TEST_CASE("log rows carry the cycle's record", "[log]") {
   CHECK_FALSE(rows[5].verified);
 }
 
-TEST_CASE("log dates are whole UTC days, inclusive; times are exact", "[log]") {
+TEST_CASE("log dates are whole UTC days, inclusive, times are exact", "[log]") {
   test::CycleDb cdb;
   fill(cdb);
   auto& db = cdb.db();

@@ -170,7 +170,7 @@ TEST_CASE("Wedge: without a substitute the character stays", "[scan][keymap]") {
   CHECK(feed(decoder, events).scans == std::vector<std::string>{"~"});
 }
 
-TEST_CASE("Wedge: Ctrl+] (either Ctrl) types GS directly", "[scan][keymap]") {
+TEST_CASE("Wedge: Ctrl and the right bracket key (either Ctrl) types GS directly", "[scan][keymap]") {
   WedgeDecoder decoder('\x1D');  // the config's "^]"
   std::vector<KeyEvent> events;
   tap(events, KEY_1);
@@ -185,7 +185,7 @@ TEST_CASE("Wedge: Ctrl+] (either Ctrl) types GS directly", "[scan][keymap]") {
   CHECK(feed(decoder, events).scans == std::vector<std::string>{"10a\x1D" "21\x1D" "b"});
 }
 
-TEST_CASE("Wedge: Ctrl+M ends a scan like Enter; Ctrl with a digit is dropped", "[scan][keymap]") {
+TEST_CASE("Wedge: Ctrl+M ends a scan like Enter, Ctrl with a digit is dropped", "[scan][keymap]") {
   WedgeDecoder decoder;
   std::vector<KeyEvent> events;
   tap(events, KEY_X);
@@ -237,7 +237,7 @@ TEST_CASE("Wedge: Enter alone is no scan", "[scan][keymap]") {
   CHECK(fed.dropped.empty());
 }
 
-TEST_CASE("Wedge: Num Lock, Scroll Lock and Meta type nothing; Backspace erases", "[scan][keymap]") {
+TEST_CASE("Wedge: Num Lock, Scroll Lock and Meta type nothing, Backspace erases", "[scan][keymap]") {
   WedgeDecoder decoder;
   std::vector<KeyEvent> events;
   tap(events, KEY_NUMLOCK);

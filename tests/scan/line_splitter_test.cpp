@@ -64,7 +64,7 @@ TEST_CASE("A line split across reads, several lines in one read", "[scan][serial
         Texts{"]d20109506000134352" "17281231", "C-2026-1187", "L-STORE-2"});
 }
 
-TEST_CASE("GS passes through; the substitute becomes GS", "[scan][serial]") {
+TEST_CASE("GS passes through, the substitute becomes GS", "[scan][serial]") {
   LineSplitter plain(LineEnd::cr);
   CHECK(feed(plain, {"10ABC\x1D" "21X\r"}).scans == Texts{"10ABC\x1D" "21X"});
   LineSplitter substituted(LineEnd::cr, '~');
@@ -78,7 +78,7 @@ TEST_CASE("Empty lines are no scans", "[scan][serial]") {
   CHECK(lines.dropped.empty());
 }
 
-TEST_CASE("A line over the limit is dropped; the next one is fine", "[scan][serial]") {
+TEST_CASE("A line over the limit is dropped, the next one is fine", "[scan][serial]") {
   LineSplitter splitter(LineEnd::cr, std::nullopt, 8);
   const auto lines = feed(splitter, {"12345678\r", "123456789\r", std::string(100, 'x'), "\r", "ok\r"});
   CHECK(lines.scans == Texts{"12345678", "ok"});

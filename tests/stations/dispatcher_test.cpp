@@ -68,7 +68,7 @@ TEST_CASE("an invalid code is refused with its reason", "[stations]") {
   CHECK_THAT(o.message, Catch::Contains("bad check digit"));
 }
 
-TEST_CASE("command cards switch modes; a mode without a handler refuses", "[stations]") {
+TEST_CASE("command cards switch modes, a mode without a handler refuses", "[stations]") {
   Fixture f;
   CHECK(f.scan(command(codes::Command::assemble)).ok);
   CHECK(f.station.mode == Mode::assemble);
@@ -86,7 +86,7 @@ TEST_CASE("badges and locations set the station's operator and location in any m
   CHECK(f.station.location == "L-STERI");
 }
 
-TEST_CASE("scans go to the mode's handler; DONE and CANCEL close the open step", "[stations]") {
+TEST_CASE("scans go to the mode's handler, DONE and CANCEL close the open step", "[stations]") {
   Fixture f;
   f.scan(command(codes::Command::assemble));
   CHECK(f.scan(label(codes::Kind::tray, "T-1")).ok);

@@ -52,7 +52,7 @@ TEST_CASE("the writer completes each job only after its commit is visible", "[st
   CHECK(visible_at_completion == 500);
 }
 
-TEST_CASE("a failing job rolls back alone; its batch neighbours commit", "[store][writer]") {
+TEST_CASE("a failing job rolls back alone, its batch neighbours commit", "[store][writer]") {
   testkit::TempDb t;
   Completions c;
   {
