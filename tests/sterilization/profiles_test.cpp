@@ -199,6 +199,8 @@ TEST_CASE("a bad profile names the file, key and reason", "[profiles]") {
       {"name = \"p\"\nformat = \"json\"\ntopics = [\"v/{sterilizer}\"]\n", "fields: a json profile needs [fields]"},
       {"name = \"p\"\nformat = \"xml\"\n", "format: \"xml\""},
       {base + "[[line]]\ntype = \"sample\"\npattern = '(a)'\ngroups = [\"temp\"]\nspeed = 3\n", "speed: unknown key"},
+      // Found by fuzz_config in the shared TOML reader: nan passed every range check.
+      {"max_sample_interval_s = nan\n" + base, "max_sample_interval_s: must be between 1 and 3600"},
   };
   for (const auto& [text, reason] : cases) {
     INFO(text);
