@@ -48,7 +48,9 @@ public:
     if (!n) return std::nullopt;
     if (!n->is_number()) error(key, std::string{"must be a number, not "} + type_name(*n));
     const double v = *n->value<double>();
-    if (v < min || v > max) error(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    // Written so that nan (valid TOML) fails too: every comparison with it is false.
+    if (!(v >= min && v <= max))
+      error(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return v;
   }
   std::optional<bool> boolean(const std::string& key) {

@@ -53,7 +53,8 @@ public:
     if (!n) return std::nullopt;
     if (!n->is_number()) error(key, "must be a number");
     const double v = *n->value<double>();
-    if (v < min || v > max) error(key, "must be between " + trim(min) + " and " + trim(max));
+    // Written so that nan (valid TOML) fails too: every comparison with it is false.
+    if (!(v >= min && v <= max)) error(key, "must be between " + trim(min) + " and " + trim(max));
     return v;
   }
   std::optional<bool> boolean(const std::string& key) {

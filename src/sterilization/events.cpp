@@ -15,9 +15,43 @@ using nlohmann::json;
 constexpr std::string_view kPhases[] = {"conditioning", "heating", "exposure", "exhaust", "drying"};
 constexpr std::string_view kResults[] = {"pass", "fail", "aborted"};
 
+// No control characters, and valid UTF-8: every accepted event has a JSON
+// form (to_json, the CLI's JSON output), and JSON text is UTF-8. Line
+// profiles read bytes from printer ports, which may be Latin-1.
 bool printable(std::string_view text) {
-  for (unsigned char c : text)
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x20 || c == 0x7f) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t more = 0;
+    char32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      more = 1;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      more = 2;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      more = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (text.size() - i <= more) return false;
+    for (std::size_t k = 1; k <= more; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      if ((b & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+    if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += more + 1;
+  }
   return true;
 }
 
@@ -162,7 +196,7 @@ Result<CanonicalEvent> validate(CanonicalEvent e) {
   if (auto* s = std::get_if<CycleStart>(&e)) {
     if (!valid_cycle_id(s->cycle)) return bad_cycle(s->cycle);
     if (s->program.empty() || s->program.size() > 64 || !printable(s->program))
-      return fail("program: must be 1-64 printable characters");
+      return fail("program: must be 1-64 printable characters (UTF-8)");
   } else if (auto* m = std::get_if<SampleEvent>(&e)) {
     if (!valid_cycle_id(m->cycle)) return bad_cycle(m->cycle);
     if (!std::isfinite(m->temp_c) || m->temp_c < kMinTempC || m->temp_c > kMaxTempC)
@@ -175,9 +209,9 @@ Result<CanonicalEvent> validate(CanonicalEvent e) {
   } else if (auto* f = std::get_if<Fault>(&e)) {
     if (f->cycle && !valid_cycle_id(*f->cycle)) return bad_cycle(*f->cycle);
     if (f->code.empty() || f->code.size() > 32 || !printable(f->code))
-      return fail("code: must be 1-32 printable characters");
+      return fail("code: must be 1-32 printable characters (UTF-8)");
     if (f->message.size() > 500 || !printable(f->message))
-      return fail("message: must be at most 500 printable characters");
+      return fail("message: must be at most 500 printable characters (UTF-8)");
   }
   if (const EventTime* t = relative_time(e); t && t->since_start->count() < 0)
     return fail("ts: negative time since the cycle start");

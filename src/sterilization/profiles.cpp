@@ -22,6 +22,11 @@ using nlohmann::json;
 constexpr double kStandardAtmosphereKpa = 101.325;
 constexpr double kKpaPerPsi = 6.894757;
 constexpr double kKpaPerInHg = 3.386389;
+// Printout lines are a few dozen characters. std::regex matches
+// recursively, about one stack frame per character, so a line of some tens
+// of kilobytes (a gateway stuck in a loop, a hostile client) would overflow
+// the daemon's stack: longer lines are refused before matching.
+constexpr std::size_t kMaxLineLength = 1024;
 
 const std::set<std::string> kFieldNames = {"type",     "cycle",    "program",       "ts",     "elapsed",
                                            "start_ts", "phase",    "sterilize",     "temp",   "pressure",
@@ -675,6 +680,9 @@ Result<MappedMessage> ProfileMapper::map(std::string_view topic, std::string_vie
     }
   } else {
     const std::string line = trim(payload);
+    if (line.size() > kMaxLineLength)
+      return fail("payload: a line of " + std::to_string(line.size()) + " characters; printout lines are at most " +
+                  std::to_string(kMaxLineLength));
     const LineRule* rule = nullptr;
     std::smatch m;
     for (const LineRule& r : p.lines) {

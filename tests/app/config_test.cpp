@@ -107,3 +107,25 @@ TEST_CASE("broken TOML names the line", "[config]") {
 TEST_CASE("the database section is required", "[config]") {
   CHECK_THROWS_WITH(parse_config("[mqtt]\n", "x.toml"), Contains("x.toml: database: is required"));
 }
+
+// Found by fuzz_config (docs/fuzzing.md): nan is a TOML float, and every
+// comparison with it is false, so `temp_c = nan` passed the range check. A
+// load program with a nan minimum temperature rounds to a 0 °C threshold in
+// verification: any cycle would have reached it.
+TEST_CASE("fuzz regression: nan is outside every range", "[config][fuzz]") {
+  const std::string program = "\n[[program]]\nname = \"p\"\ntemp_c = 134\nexposure_s = 300\ntolerance_c = 0.5\n";
+  const std::string base = std::string{kMinimal} + program;
+  CHECK(parse_config(base, "x.toml").programs.at(0).temp_c == 134);
+  for (const std::string nan : {"nan", "+nan", "-nan"}) {
+    INFO(nan);
+    CHECK_THROWS_WITH(parse_config(with(base, "temp_c = 134", "temp_c = " + nan), "x.toml"),
+                      Contains("program[0].temp_c: must be between"));
+    CHECK_THROWS_WITH(parse_config(with(base, "exposure_s = 300", "exposure_s = " + nan), "x.toml"),
+                      Contains("program[0].exposure_s: must be between"));
+    CHECK_THROWS_WITH(parse_config(with(base, "tolerance_c = 0.5", "tolerance_c = " + nan), "x.toml"),
+                      Contains("program[0].tolerance_c: must be between"));
+    CHECK_THROWS_WITH(parse_config(with(base, "timezone = \"UTC\"", "timezone = \"UTC\"\ntemp_tolerance_c = " + nan),
+                                   "x.toml"),
+                      Contains("policy.temp_tolerance_c: must be between"));
+  }
+}

@@ -199,6 +199,8 @@ TEST_CASE("a bad profile names the file, key and reason", "[profiles]") {
       {"name = \"p\"\nformat = \"json\"\ntopics = [\"v/{sterilizer}\"]\n", "fields: a json profile needs [fields]"},
       {"name = \"p\"\nformat = \"xml\"\n", "format: \"xml\""},
       {base + "[[line]]\ntype = \"sample\"\npattern = '(a)'\ngroups = [\"temp\"]\nspeed = 3\n", "speed: unknown key"},
+      // Found by fuzz_config in the shared TOML reader: nan passed every range check.
+      {"max_sample_interval_s = nan\n" + base, "max_sample_interval_s: must be between 1 and 3600"},
   };
   for (const auto& [text, reason] : cases) {
     INFO(text);
@@ -229,4 +231,35 @@ TEST_CASE("the router picks each sterilizer's own profile", "[profiles]") {
   CHECK_THAT(router.map("other/topic", hb, kReceived).error(), Catch::Contains("no device profile"));
   CHECK(router.map("tuttnauer/B/status", "READY", kReceived));
   CHECK_THROWS_AS(ProfileRouter(profiles, {{"A", "missing"}}, "p"), ProfileError);
+}
+
+// Found by fuzz_sterilizer_event (docs/fuzzing.md): a printout line whose
+// program carried Latin-1 bytes passed validate(), and its JSON form threw
+// (nlohmann type_error 316): `steritrack cycle show --format json` of a
+// cycle with such a fault message failed the same way.
+TEST_CASE("fuzz regression: captured text that is not UTF-8 is refused", "[profiles][fuzz]") {
+  const auto m = mapper("tuttnauer-line");
+  const std::string topic = "tuttnauer/C/cycle/01041";
+  const std::string start = "START 2026-11-27 07:30:00 PROG 134 WRAPP" + std::string(26, '\xDE') + "ED";
+  CHECK_THAT(map_error(m, topic, start), Catch::Contains("program: must be 1-64 printable characters (UTF-8)"));
+  CHECK_THAT(map_error(m, topic, "FAULT 00:03:10 E12 DOOR SEAL 90\xB0" "C"),
+             Catch::Contains("message: must be at most 500 printable characters (UTF-8)"));
+  // UTF-8 text is kept, and has a JSON form.
+  const auto fault = map_ok(m, topic, "FAULT 00:03:10 E12 DOOR SEAL 90\xC2\xB0" "C");
+  const auto& f = std::get<Fault>(fault.events.at(0));
+  CHECK(f.message == "DOOR SEAL 90\xC2\xB0" "C");
+  CHECK(parse_event(to_json(Fault{f.cycle, EventTime::absolute(kReceived), f.code, f.message})));
+}
+
+// Found by fuzz_sterilizer_event: std::regex matches recursively, and a
+// long printout line overflowed the stack (a segfault of steritrackd from
+// one MQTT message; about 50 000 characters did it in a release build).
+TEST_CASE("fuzz regression: an overlong printout line is refused before matching", "[profiles][fuzz]") {
+  const auto m = mapper("tuttnauer-line");
+  const std::string topic = "tuttnauer/C/cycle/01041";
+  CHECK_THAT(map_error(m, topic, "START 2026-11-27 07:30:00 PROG " + std::string(200'000, 'X')),
+             Catch::Contains("printout lines are at most 1024"));
+  CHECK_THAT(map_error(m, topic, "FAULT 00:03:10 E12 " + std::string(1100, 'X')),
+             Catch::Contains("a line of 1119 characters"));
+  CHECK(map_ok(m, topic, "FAULT 00:03:10 E12 " + std::string(400, 'X')).events.size() == 1);
 }

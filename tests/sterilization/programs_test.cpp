@@ -47,6 +47,9 @@ TEST_CASE("a bad programs file names the file, program and key", "[programs]") {
        "program[1].name: program \"x\" is defined twice"},
       {"[[program]]\nname = \"x\"\nkind = \"leak_test\"\nexposure_s = 1\n", "max_leak_rate_kpa_min: is required"},
       {"[[program]\n", "programs.toml:1:"},
+      // Found by fuzz_config: nan passed the range checks (every comparison with it is false).
+      {"[[program]]\nname = \"x\"\ntemp_c = nan\nexposure_s = 1\n", "program[0].temp_c: must be between 0 and 150"},
+      {"[[program]]\nname = \"x\"\ntemp_c = 121\nexposure_s = -nan\n", "program[0].exposure_s: must be between"},
   };
   for (const auto& [text, reason] : cases) {
     INFO(text);
