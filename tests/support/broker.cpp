@@ -127,6 +127,7 @@ void Broker::write_config() {
        << "persistence true\n"
        << "persistence_location " << (dir_ / "persistence").string() << "/\n"
        << "max_queued_messages 0\n"
+       << "set_tcp_nodelay true\n"
        << "log_dest stderr\n"
        << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
        << "connection_messages true\n"
