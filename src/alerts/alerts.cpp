@@ -69,25 +69,26 @@ std::string_view to_string(Severity s) {
 
 const std::vector<KindInfo>& kinds() {
   using enum SubjectKind;
+  using enum Resolution;
   static const std::vector<KindInfo> table = {
-      {"reorder", supply, Severity::warning},
-      {"stockout", supply, Severity::critical},
-      {"expiring", lot, Severity::info},
-      {"expired", lot, Severity::warning},
-      {"cycle_failed", cycle, Severity::critical},
-      {"parameter_mismatch", cycle, Severity::critical},
-      {"record_incomplete", cycle, Severity::warning},
-      {"bi_positive", cycle, Severity::critical},
-      {"recall", cycle, Severity::critical},
-      {"bi_overdue", sterilizer, Severity::warning},
-      {"bowie_dick_missing", sterilizer, Severity::warning},
-      {"implant_released_without_bi", cycle, Severity::critical},
-      {"unsterile_issue", tray, Severity::critical},
-      {"expired_pack", tray, Severity::critical},
-      {"recalled_pack", tray, Severity::critical},
-      {"out_of_service_use", sterilizer, Severity::critical},
-      {"tray_incomplete", tray, Severity::warning},
-      {"device_silent", sterilizer, Severity::warning},
+      {"reorder", supply, Severity::warning, on_condition},
+      {"stockout", supply, Severity::critical, on_condition},
+      {"expiring", lot, Severity::info, on_condition},
+      {"expired", lot, Severity::warning, on_condition},
+      {"cycle_failed", cycle, Severity::critical, on_condition},
+      {"parameter_mismatch", cycle, Severity::critical, on_condition},
+      {"record_incomplete", cycle, Severity::warning, on_condition},
+      {"bi_positive", cycle, Severity::critical, on_condition},
+      {"recall", cycle, Severity::critical, on_condition},
+      {"bi_overdue", sterilizer, Severity::warning, on_condition},
+      {"bowie_dick_missing", sterilizer, Severity::warning, on_condition},
+      {"implant_released_without_bi", cycle, Severity::critical, on_acknowledgement},
+      {"unsterile_issue", tray, Severity::critical, on_acknowledgement},
+      {"expired_pack", tray, Severity::critical, on_acknowledgement},
+      {"recalled_pack", tray, Severity::critical, on_acknowledgement},
+      {"out_of_service_use", sterilizer, Severity::critical, on_condition},
+      {"tray_incomplete", tray, Severity::warning, on_condition},
+      {"device_silent", sterilizer, Severity::warning, on_condition},
   };
   return table;
 }
@@ -175,6 +176,7 @@ Result<Alert> acknowledge(store::Connection& db, std::int64_t id, std::string_vi
       " WHERE id = ?",
       operator_badge, format_rfc3339(now), next_change_seq(db), id);
   report::chain_record(db, "alert", std::to_string(id), now);
+  if (kind_info(alert->kind).resolution == Resolution::on_acknowledgement) resolve(db, alert->kind, alert->subject, now);
   return *find(db, id);
 }
 

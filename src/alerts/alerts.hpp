@@ -30,10 +30,18 @@ enum class SubjectKind {
   tray,        // tray ID (T-...)
 };
 
+// A condition (low stock, a failed cycle) resolves when it clears; an
+// event (a bad pack scanned for issue, an override) has nothing to clear,
+// so it resolves when it is acknowledged. Otherwise an acknowledged event
+// would stay listed for ever, and the next event on the same subject would
+// only refresh it instead of opening a new alert.
+enum class Resolution { on_condition, on_acknowledgement };
+
 struct KindInfo {
   std::string_view kind;
   SubjectKind subject;
   Severity severity;
+  Resolution resolution;
 };
 // Every kind of compliance.md section 4, in the spec's order.
 const std::vector<KindInfo>& kinds();
@@ -77,7 +85,8 @@ void set(store::Connection& db, bool condition, std::string_view kind, std::stri
          std::string_view message, TimePoint now);
 
 // Acknowledges an open alert: records the operator (a U- badge) and the
-// time, and appends the acknowledgement to the tamper-evident chain. An
+// time, and appends the acknowledgement to the tamper-evident chain; an
+// event (Resolution::on_acknowledgement) is resolved with it. An
 // unknown id, an alert that is already acknowledged or resolved, or an
 // operator that is not a badge is refused with a reason; nothing changes.
 Result<Alert> acknowledge(store::Connection& db, std::int64_t id, std::string_view operator_badge, TimePoint now);

@@ -144,7 +144,7 @@ void add_alerts(CLI::App& app, Context& ctx) {
     tx.commit();
     if (ctx.format() == Format::table)
       *ctx.out << "alert " << acked->id << " (" << acked->kind << " " << acked->subject << ") acknowledged by "
-               << *acked->acknowledged_by << '\n';
+               << *acked->acknowledged_by << (acked->state == "resolved" ? " and resolved (an event)" : "") << '\n';
     else
       print(*ctx.out, alerts_table({*acked}), ctx.format());
   });

@@ -129,6 +129,30 @@ TEST_CASE("acknowledge records who and when, once, and only for open alerts", "[
   CHECK(report::verify(db).ok());
 }
 
+TEST_CASE("an event alert resolves when acknowledged, so the next event opens a new one", "[alerts]") {
+  TempDb tmp;
+  store::Connection db(tmp.path());
+  const auto t0 = at("2026-11-27T08:00:00Z");
+  const auto first = alerts::raise(db, "expired_pack", "T-EXAM-03", "expired pack scanned for issue", t0);
+
+  const auto acked = alerts::acknowledge(db, first, "U-0001", t0 + minutes(5));
+  REQUIRE(acked);
+  CHECK(acked->state == "resolved");
+  CHECK(acked->acknowledged_by == "U-0001");
+  CHECK(alerts::list(db, false).empty());
+  CHECK(report::verify(db).ok());
+
+  // A month later the same tray is expired again: a new, open alert.
+  const auto second = alerts::raise(db, "expired_pack", "T-EXAM-03", "expired pack scanned for issue", t0 + days(30));
+  CHECK(second != first);
+  CHECK(alerts::find(db, second)->state == "open");
+
+  // A condition stays acknowledged until it clears.
+  const auto low = alerts::raise(db, "reorder", "G1", "low", t0);
+  REQUIRE(alerts::acknowledge(db, low, "U-0001", t0 + minutes(1)));
+  CHECK(alerts::find(db, low)->state == "acknowledged");
+}
+
 TEST_CASE("every change takes the next change_seq, across connections", "[alerts]") {
   TempDb tmp;
   store::Connection db(tmp.path());
