@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -33,6 +34,14 @@ std::string unique_id(const char* what) {
 }
 
 }  // namespace
+
+double median(std::vector<double> values) { return percentile(std::move(values), 0.5); }
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size()));
+  return values[std::min(values.size() - 1, index)];
+}
 
 std::string sample_payload(std::size_t index, std::size_t bytes) {
   std::string p = R"({"id":"bench-)" + std::to_string(index) + R"(","code":"]d2010950600013435217281231)" + "10LOT";

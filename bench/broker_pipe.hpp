@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace steritrack::bench {
 
@@ -31,6 +32,11 @@ PipeResult measure_broker_pipe(const std::string& url, std::size_t messages = 20
 // Paho client, and waits for the broker's last PUBACK.
 void publish_pipelined(const std::string& url, const std::string& topic, std::size_t messages,
                        std::size_t payload_bytes);
+
+// The middle value (the upper one of an even count), and the value below
+// which a share `p` (0..1) of the values lie; both of a non-empty list.
+double median(std::vector<double> values);
+double percentile(std::vector<double> values, double p);
 
 // A payload of about `bytes` bytes, shaped like our JSON (a scan with an id).
 std::string sample_payload(std::size_t index, std::size_t bytes);

@@ -20,13 +20,9 @@
 #include "support/broker.hpp"
 
 using namespace steritrack;
+using bench::median;
 
 namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 bench::PipeResult measure_client_pipe(const std::string& url, std::size_t messages, std::size_t payload) {
   app::MqttConfig config;

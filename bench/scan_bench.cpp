@@ -40,6 +40,8 @@
 #include "store/sqlite.hpp"
 
 using namespace steritrack;
+using bench::median;
+using bench::percentile;
 using namespace steritrack::testkit;
 using Steady = std::chrono::steady_clock;
 
@@ -135,16 +137,6 @@ std::string scan_payload(const std::string& id) {
 }
 
 double seconds(Steady::duration d) { return std::chrono::duration<double>(d).count(); }
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 // An hour-long 1 Hz gravity cycle at 132-133 °C, as canonical events,
 // starting two hours ago (the recorder refuses times far in the future).
