@@ -11,6 +11,7 @@
 
 #include "cli/cli.hpp"
 #include "common/clock.hpp"
+#include "support/paths.hpp"
 
 namespace {
 
@@ -23,7 +24,7 @@ struct Run {
   std::string error;
 };
 
-const std::string kImages = std::string(STERITRACK_TEST_DATA) + "/images/";
+const std::string kImages = test_paths::data() + "/images/";
 
 Run run(std::vector<std::string> args, std::chrono::year_month_day today = std::chrono::year{2026} / 3 / 15) {
   ManualClock clock(std::chrono::sys_days{today});

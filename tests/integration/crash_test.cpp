@@ -16,6 +16,7 @@
 
 #include "integration/cycle_run.hpp"
 #include "store/sqlite.hpp"
+#include "support/paths.hpp"
 
 using namespace steritrack;
 using namespace steritrack::testkit;
@@ -86,7 +87,7 @@ TEST_CASE("crash: kill -9 three times during a storm of 3000 scans: none lost, n
   Daemon daemon(broker);
   const std::string db = daemon.db_path();
   REQUIRE(run_cli("init", "--db", db).exit_code == 0);
-  REQUIRE(run_cli("supplies", "import", STERITRACK_TEST_DATA "/supplies.csv", "--db", db).exit_code == 0);
+  REQUIRE(run_cli("supplies", "import", test_paths::data() + "/supplies.csv", "--db", db).exit_code == 0);
   TestClient mqtt(broker.url());
   mqtt.subscribe(kFeedback);
   daemon.start_ready();

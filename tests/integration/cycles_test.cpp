@@ -9,6 +9,7 @@
 
 #include "common/time.hpp"
 #include "integration/cycle_run.hpp"
+#include "support/paths.hpp"
 
 using namespace steritrack;
 using namespace steritrack::testkit;
@@ -50,7 +51,7 @@ TEST_CASE("cycles: the example trace replayed over MQTT gives 1041 and 1042 veri
   Broker broker;
   Daemon daemon(broker);
   daemon.start_ready();
-  simulate(broker, {"--replay", std::string{STERITRACK_TEST_DATA} + "/sterilizer-A-day.jsonl"});
+  simulate(broker, {"--replay", test_paths::data() + "/sterilizer-A-day.jsonl"});
   require_verdict(daemon, "A/1041", "pass");
   require_verdict(daemon, "A/1042", "pass");
 

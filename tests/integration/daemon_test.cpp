@@ -8,6 +8,7 @@
 
 #include "integration/fixture.hpp"
 #include "store/sqlite.hpp"
+#include "support/paths.hpp"
 
 using namespace steritrack::testkit;
 using Catch::Contains;
@@ -41,7 +42,7 @@ TEST_CASE("the daemon comes up online and goes offline on SIGTERM", "[daemon]") 
 TEST_CASE("check-config names the key of a bad value and exits non-zero", "[daemon][config]") {
   TempDir dir;
   const auto cfg = dir.write("bad.toml", "[database]\npath = \"x.db\"\n[mqtt]\nurl = 42\n");
-  Process p({STERITRACKD_PATH, "--check-config", "--config", cfg.string()},
+  Process p({test_paths::daemon(), "--check-config", "--config", cfg.string()},
             {.stdout_path = dir / "out", .stderr_path = dir / "err", .append = true, .extra_env = {}});
   const auto code = p.wait_for(30s);
   REQUIRE(code);
@@ -49,7 +50,7 @@ TEST_CASE("check-config names the key of a bad value and exits non-zero", "[daem
   CHECK_THAT(read_file(dir / "err"), Contains("mqtt.url") && Contains("bad.toml"));
 
   const auto good = dir.write("good.toml", "[database]\npath = \"x.db\"\n[[station]]\nid = \"desk\"\n");
-  Process ok({STERITRACKD_PATH, "--check-config", "--config", good.string()},
+  Process ok({test_paths::daemon(), "--check-config", "--config", good.string()},
              {.stdout_path = dir / "out2", .stderr_path = dir / "err2", .append = true, .extra_env = {}});
   CHECK(ok.wait_for(30s) == 0);
 }

@@ -15,6 +15,7 @@
 
 #include "app/config.hpp"
 #include "mqtt/topic.hpp"
+#include "support/paths.hpp"
 
 namespace steritrack::testkit {
 namespace {
@@ -353,7 +354,7 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
 // ----------------------------------------------------------------------- CLI
 
 CommandResult run_cli_args(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
-  std::vector<std::string> argv{STERITRACK_CLI_PATH};
+  std::vector<std::string> argv{test_paths::cli()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_command(argv, timeout);
 }

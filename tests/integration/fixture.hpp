@@ -27,6 +27,7 @@
 #include "support/broker.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/paths.hpp"
 
 namespace steritrack::testkit {
 
@@ -119,14 +120,14 @@ struct DaemonConfig {
   std::string mqtt_url;       // default broker.url()
   std::string client_id;      // default unique_client_id("steritrackd")
   std::string topic_prefix = "steritrack";
-  std::string devices_dir = STERITRACK_SOURCE_DIR "/devices";
+  std::string devices_dir = test_paths::source_dir() + "/devices";
   int reconnect_min_s = 1;
   int reconnect_max_s = 2;
   std::vector<StationSpec> stations{{"desk", "L-STORE-1", ""}};
   std::vector<SterilizerSpec> sterilizers{{"A", "Autoclave A", "prevac", "generic-json"}};
   std::string mqtt_extra;     // more lines inside [mqtt] (username = ..., password_file = ...)
   std::string extra_toml;     // appended verbatim: [policy], [[program]], [alerts]...
-  std::string binary = STERITRACKD_PATH;
+  std::string binary = test_paths::daemon();
 
   std::string toml() const;
 };
@@ -138,7 +139,7 @@ public:
   // A config written by the test: it must name the broker; the daemon's
   // temp folder is dir(), so paths may be filled in with `dir().string()`.
   static std::unique_ptr<Daemon> from_toml(const Broker& broker, const std::string& toml_text,
-                                           const std::string& binary = STERITRACKD_PATH);
+                                           const std::string& binary = test_paths::daemon());
   ~Daemon();  // kill -9 if still running
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;

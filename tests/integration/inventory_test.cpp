@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/fixture.hpp"
+#include "support/paths.hpp"
 
 using namespace steritrack::testkit;
 
@@ -46,7 +47,7 @@ TEST_CASE("inventory: receive, consume to the reorder point, order, receipt", "[
   Daemon daemon(broker);
   const std::string db = daemon.db_path();
   cli_ok({"init", "--db", db});
-  cli_ok({"supplies", "import", STERITRACK_TEST_DATA "/supplies.csv", "--db", db});
+  cli_ok({"supplies", "import", test_paths::data() + "/supplies.csv", "--db", db});
 
   TestClient mqtt(broker.url());
   mqtt.subscribe("steritrack/station/desk/feedback");

@@ -13,6 +13,7 @@
 
 #include "common/time.hpp"
 #include "integration/fixture.hpp"
+#include "support/paths.hpp"
 
 using namespace steritrack::testkit;
 using Catch::Contains;
@@ -142,7 +143,7 @@ const json& log_row(const json& log, const std::string& sterilizer, const std::s
 
 TEST_CASE("a clinic's day: assembly, loads, release, issue, recall and out of service", "[integration][sterilization]") {
   ClinicDay day;
-  const std::string data = STERITRACK_TEST_DATA;
+  const std::string data = test_paths::data();
   day.cli_ok({"trays", "import", data + "/trays.csv"});
   day.cli_ok({"instruments", "import", data + "/instruments.csv"});
   for (const char* station : {"bench", "autoclave"}) day.scan_ok(station, "U-0042");

@@ -4,6 +4,7 @@
 
 #include "inventory/catalog.hpp"
 #include "inventory_fixture.hpp"
+#include "support/paths.hpp"
 
 using namespace steritrack;
 using namespace steritrack::inventory;
@@ -46,7 +47,7 @@ TEST_CASE("supplies import: the example catalog imports, then re-import updates"
   TempDb temp;
   auto& db = temp.db();
   const auto now = at("2026-11-27T08:00:00Z");
-  auto r = import_supplies(db, STERITRACK_TEST_DATA "/supplies.csv", now);
+  auto r = import_supplies(db, test_paths::data() + "/supplies.csv", now);
   REQUIRE(r);
   CHECK(r->added == 8);
   CHECK(r->updated == 0);

@@ -6,6 +6,7 @@
 #include "report/compliance_db.hpp"
 #include "report/verify.hpp"
 #include "sterilization/cycle_recorder.hpp"
+#include "support/paths.hpp"
 
 using namespace steritrack;
 using namespace std::chrono;
@@ -59,7 +60,7 @@ TEST_CASE("cycles written by the recorder verify at every step", "[report][verif
   TempDb tmp;
   store::Connection& db = tmp.db();
   add_sterilizer(db, "A");
-  CycleRecorder rec(ProgramCatalog::load(STERITRACK_SOURCE_DIR "/devices/programs.toml"), Policy{});
+  CycleRecorder rec(ProgramCatalog::load(test_paths::source_dir() + "/devices/programs.toml"), Policy{});
 
   auto t = at("2026-11-27T08:00:00Z");
   t = run_cycle(db, rec, "1042", t, 26, 133.0, DeviceResult::pass);

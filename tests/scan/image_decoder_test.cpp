@@ -13,13 +13,14 @@
 
 #include "codes/code.hpp"
 #include "scan/image_decoder.hpp"
+#include "support/paths.hpp"
 
 namespace {
 
 using namespace steritrack;
 namespace fs = std::filesystem;
 
-const fs::path kImages = fs::path(STERITRACK_TEST_DATA) / "images";
+const fs::path kImages = fs::path(test_paths::data()) / "images";
 
 std::vector<std::uint8_t> read_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -10,6 +10,7 @@
 
 #include "cli/cli.hpp"
 #include "workflow_fixture.hpp"
+#include "support/paths.hpp"
 
 namespace steritrack::sterilization::test {
 namespace {
@@ -60,7 +61,7 @@ std::string write_file(WorkflowDb& w, const std::string& name, const std::string
 
 TEST_CASE("trays import and instruments import upsert a valid file", "[sterilization][cli]") {
   WorkflowDb w;  // already holds the example catalog
-  const auto again = run(w, {"trays", "import", std::string{STERITRACK_TEST_DATA} + "/trays.csv"});
+  const auto again = run(w, {"trays", "import", test_paths::data() + "/trays.csv"});
   INFO(again.err);
   REQUIRE(again.exit_code == 0);
   CHECK_THAT(again.out, Catch::Contains("4 trays imported (0 new, 4 updated)"));

@@ -14,6 +14,7 @@
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 #include "support/temp_dir.hpp"
+#include "support/paths.hpp"
 
 namespace steritrack::test {
 
@@ -45,7 +46,7 @@ private:
   std::unique_ptr<store::Connection> db_;
 };
 
-inline std::string devices_dir() { return std::string{STERITRACK_SOURCE_DIR} + "/devices"; }
+inline std::string devices_dir() { return test_paths::source_dir() + "/devices"; }
 
 inline sterilization::ProgramCatalog shipped_programs() {
   return sterilization::ProgramCatalog::load(devices_dir() + "/programs.toml");
@@ -57,7 +58,7 @@ inline sterilization::DeviceProfile shipped_profile(const std::string& name) {
 
 // The example trace: (topic, payload text) in order.
 inline std::vector<std::pair<std::string, std::string>> example_trace() {
-  std::ifstream in(std::string{STERITRACK_TEST_DATA} + "/sterilizer-A-day.jsonl");
+  std::ifstream in(test_paths::data() + "/sterilizer-A-day.jsonl");
   std::vector<std::pair<std::string, std::string>> out;
   std::string line;
   while (std::getline(in, line)) {

@@ -3,6 +3,7 @@
 #include "common/csv.hpp"
 #include "sterilization/trays.hpp"
 #include "workflow_fixture.hpp"
+#include "support/paths.hpp"
 
 namespace steritrack::sterilization {
 namespace {
@@ -43,7 +44,7 @@ TEST_CASE("recipes parse, format and compare", "[sterilization][trays]") {
 }
 
 TEST_CASE("the example tray catalog imports", "[sterilization][trays]") {
-  auto table = csv::Table::read(std::string{STERITRACK_TEST_DATA} + "/trays.csv", kTrayColumns);
+  auto table = csv::Table::read(test_paths::data() + "/trays.csv", kTrayColumns);
   REQUIRE(table);
   const auto trays = read_trays(*table);
   REQUIRE(trays);

@@ -23,6 +23,7 @@
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 #include "support/temp_dir.hpp"
+#include "support/paths.hpp"
 
 namespace steritrack::sterilization::test {
 
@@ -71,7 +72,7 @@ class WorkflowDb {
         "INSERT INTO sterilizers (id, name, type, profile) VALUES ('A', 'Autoclave A', 'prevac', 'generic-json')");
     db->execute(
         "INSERT INTO sterilizers (id, name, type, profile) VALUES ('B', 'Autoclave B', 'gravity', 'generic-json')");
-    const std::string data = STERITRACK_TEST_DATA;
+    const std::string data = test_paths::data();
     auto trays = csv::Table::read(data + "/trays.csv", kTrayColumns);
     REQUIRE(trays);
     auto tray_rows = read_trays(*trays);
