@@ -2,7 +2,7 @@
 # object a message) into lines a person can follow: each scan with the
 # station's answer, alerts as they are raised, change and clear, and the
 # autoclaves' cycles phase by phase. scripts/demo runs it with
-#   jq -nr --unbuffered --arg prefix steritrack --arg color 0|1 -f scripts/demo-feed.jq
+#   TZ=UTC jq -nr --unbuffered --arg prefix steritrack --arg color 0|1 -f scripts/demo-feed.jq
 # Lines "@seen ..." tell scripts/demo what has been shown, so that it can wait
 # for it: "@seen ID" the feedback of scan ID, "@seen alert:KIND/SUBJECT" a
 # message on that alert's topic, "@seen cycle:STERILIZER/CYCLE" its cycle_end.
@@ -15,7 +15,10 @@ def severity_paint($severity):
 def decode: gsub("%2[Ff]"; "/") | gsub("%2[Bb]"; "+") | gsub("%23"; "#") | gsub("%25"; "%");
 # The ASCII 29 separator of GS1 codes, made visible.
 def visible: gsub("\u001d"; "<GS>");
-def clock: if type == "string" then .[11:19] else "" end;
+# A device time for scripts/demo to show in the clinic's zone: "@T{epoch}"
+# (jq 1.6 gets local times wrong across daylight saving; date(1) does not).
+# Run with TZ=UTC: jq 1.6 parses RFC 3339 with the local zone's mktime.
+def clock: if type == "string" then "@T{" + (.[0:19] + "Z" | fromdateiso8601 | tostring) + "}" else "" end;
 def one_decimal: tostring | if test("[.]") then . else . + ".0" end;
 
 def feedback($station; $p):

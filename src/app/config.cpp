@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 
+#include "common/time_zone.hpp"
+
 namespace steritrack::app {
 namespace {
 
@@ -172,7 +174,7 @@ void parse_policy(Section& s, Policy& p) {
       static_cast<int>(s.integer("negative_bi_to_return", 1, 10).value_or(p.negative_bi_to_return));
   p.retention_years = static_cast<int>(s.integer("retention_years", 1, 100).value_or(p.retention_years));
   p.timezone = s.text_or("timezone", p.timezone);
-  if (p.timezone.empty() || p.timezone.find("..") != std::string::npos) s.error("timezone", "must be a zone name");
+  if (auto zone = TimeZone::locate(p.timezone); !zone) s.error("timezone", zone.error());
   p.temp_tolerance_c = s.number("temp_tolerance_c", 0, 10).value_or(p.temp_tolerance_c);
   p.max_sample_gap_s = static_cast<int>(s.integer("max_sample_gap_s", 1, 3600).value_or(p.max_sample_gap_s));
   p.cycle_end_timeout_min =

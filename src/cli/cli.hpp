@@ -38,6 +38,7 @@ public:
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
   const Clock* clock = nullptr;
+  std::optional<std::size_t> width;  // of the screen, to fit tables for people (output.hpp)
 
   Format format() const;
   // The database path: --db, else [database] path of --config, else the default.
@@ -47,6 +48,10 @@ public:
   // The database, opened and checked to be at the current schema.
   store::Connection& db();
   TimePoint now() const { return clock->now(); }
+  // Tables for people in the clinic's zone (policy.timezone of --config,
+  // else UTC), fitted to the screen.
+  Screen screen() const;
+  void show(const Table& table) const { print(*out, table, format(), screen()); }
 
 private:
   std::unique_ptr<store::Connection> db_;

@@ -2,6 +2,7 @@
 
 #include "app/config.hpp"
 #include "cli/cli.hpp"
+#include "common/time_zone.hpp"
 #include "store/migrations.hpp"
 
 namespace steritrack::cli {
@@ -22,6 +23,8 @@ const Policy& Context::policy() const {
   if (!policy_) policy_ = config_option.empty() ? Policy{} : app::load_config(config_option).policy;
   return *policy_;
 }
+
+Screen Context::screen() const { return Screen{&clinic_zone(policy().timezone), width}; }
 
 store::Connection& Context::db() {
   if (!db_) {

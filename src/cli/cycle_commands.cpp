@@ -6,6 +6,7 @@
 
 #include "cli/cli.hpp"
 #include "common/time.hpp"
+#include "common/time_zone.hpp"
 #include "report/log.hpp"
 #include "sterilization/samples.hpp"
 
@@ -23,16 +24,49 @@ std::vector<Cell> log_cells(const report::LogRow& r) {
           text(r.status),     text(r.released_by), text(r.released_at)};
 }
 
-TimePoint bound(const std::string& option, const std::string& value, bool upper) {
-  auto t = report::parse_log_bound(option, value, upper);
+TimePoint bound(const std::string& option, const std::string& value, bool upper, const TimeZone& zone) {
+  auto t = report::parse_log_bound(option, value, upper, zone);
   if (!t) throw Failure(t.error(), 2);
   return *t;
 }
 
+// The log for people: "A/1042" in one column, times in the clinic's zone,
+// and on a narrow screen the columns a person checks first
+// (docs/guide-compliance.md, "Reading the log on a screen"): the cycle, its
+// start, program and load, our verdict, the indicators and the status.
+Table log_for_people(const Table& log) {
+  Table t;
+  t.columns = {"cycle"};
+  t.columns.insert(t.columns.end(), log.columns.begin() + 2, log.columns.end());
+  for (const auto& row : log.rows) {
+    std::vector<Cell> cells{std::get<std::string>(row[0]) + "/" + std::get<std::string>(row[1])};
+    cells.insert(cells.end(), row.begin() + 2, row.end());
+    t.rows.push_back(std::move(cells));
+  }
+  t.views = {{"start", {.time = true}},
+             {"end", {.time = true, .drop_rank = 7}},
+             {"released_at", {.time = true, .drop_rank = 6}},
+             {"f0_min", {.drop_rank = 10}},
+             {"bi_lot", {.drop_rank = 10}},
+             {"device_result", {.drop_rank = 9}},
+             {"exposure_s", {.drop_rank = 8}},
+             {"min_temp_c", {.drop_rank = 8}},
+             {"max_temp_c", {.drop_rank = 8}},
+             {"implants", {.drop_rank = 5}},
+             {"operator", {.drop_rank = 4}},
+             {"released_by", {.drop_rank = 4, .shrink = true}},
+             {"ci", {.drop_rank = 3}},
+             {"bowie_dick", {.drop_rank = 3}},
+             {"program", {.shrink = true}},
+             {"load", {.shrink = true}}};
+  return t;
+}
+
 void run_log(Context& ctx, const std::string& from, const std::string& to, const std::string& sterilizer) {
   report::LogFilter filter;
-  if (!from.empty()) filter.from = bound("--from", from, false);
-  if (!to.empty()) filter.to = bound("--to", to, true);
+  const TimeZone& zone = clinic_zone(ctx.policy().timezone);
+  if (!from.empty()) filter.from = bound("--from", from, false, zone);
+  if (!to.empty()) filter.to = bound("--to", to, true, zone);
   if (filter.from && filter.to && *filter.from > *filter.to)
     throw Failure("--from " + from + " is after --to " + to, 2);
   if (!sterilizer.empty()) filter.sterilizer = sterilizer;
@@ -40,7 +74,7 @@ void run_log(Context& ctx, const std::string& from, const std::string& to, const
   Table table;
   table.columns = report::log_columns();
   report::sterilization_log(ctx.db(), filter, [&](const report::LogRow& r) { table.rows.push_back(log_cells(r)); });
-  print(*ctx.out, table, ctx.format());
+  ctx.show(ctx.format() == Format::table ? log_for_people(table) : table);
 }
 
 std::string kind_line(const report::CycleDetail& d) {
@@ -96,6 +130,7 @@ void run_show(Context& ctx, const std::string& which) {
 
   Table sample_table;
   sample_table.columns = {"ts", "phase", "temp_c", "pressure_kpa"};
+  sample_table.views["ts"] = {.time = true};
   for (const auto& s : samples)
     sample_table.rows.push_back({format_rfc3339(s.ts), std::string{sterilization::to_string(s.phase)}, s.temp_c(),
                                  s.pressure_kpa() ? Cell{*s.pressure_kpa()} : Cell{}});
@@ -138,9 +173,9 @@ void run_show(Context& ctx, const std::string& which) {
       break;
     case Format::table:
       out << "cycle " << which << "\n\n";
-      print(out, summary, Format::table);
+      print(out, summary, Format::table, ctx.screen());
       out << "\nsamples\n";
-      print(out, sample_table, Format::table);
+      print(out, sample_table, Format::table, ctx.screen());
       break;
   }
 }
@@ -153,7 +188,7 @@ void add_cycle_commands(CLI::App& app, Context& ctx) {
   };
   auto opts = std::make_shared<LogOptions>();
   auto* log = app.add_subcommand("log", "the sterilization log: one row per cycle (compliance.md section 1)");
-  log->add_option("--from", opts->from, "first day (YYYY-MM-DD, UTC) or RFC 3339 time");
+  log->add_option("--from", opts->from, "first day (YYYY-MM-DD, the clinic's day in policy.timezone) or RFC 3339 time");
   log->add_option("--to", opts->to, "last day (YYYY-MM-DD, inclusive) or RFC 3339 time");
   log->add_option("--sterilizer", opts->sterilizer, "only this sterilizer");
   log->callback([&ctx, opts] { run_log(ctx, opts->from, opts->to, opts->sterilizer); });

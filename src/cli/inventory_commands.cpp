@@ -21,6 +21,9 @@ Table orders_table(const std::vector<inventory::Order>& orders) {
   Table t{{"id", "code", "name", "vendor", "quantity", "received", "status", "created"}, {}};
   for (const auto& o : orders)
     t.rows.push_back({o.id, o.code, o.name, text(o.vendor), o.quantity, o.received, o.status, o.created});
+  t.views["name"] = {.shrink = true};
+  t.views["vendor"] = {.shrink = true};
+  t.views["created"] = {.time = true};
   return t;
 }
 
@@ -31,10 +34,8 @@ void import_supplies(Context& ctx, const std::string& file) {
     *ctx.out << file << ": " << summary->added + summary->updated << " supplies imported (" << summary->added
              << " added, " << summary->updated << " updated)\n";
   } else {
-    print(*ctx.out,
-          Table{{"file", "added", "updated"},
-                {{file, static_cast<std::int64_t>(summary->added), static_cast<std::int64_t>(summary->updated)}}},
-          ctx.format());
+    ctx.show(Table{{"file", "added", "updated"},
+                {{file, static_cast<std::int64_t>(summary->added), static_cast<std::int64_t>(summary->updated)}}});
   }
 }
 
@@ -42,14 +43,18 @@ void list_unknown(Context& ctx) {
   Table t{{"code", "times_scanned", "last_station", "first_seen", "last_seen", "last_text"}, {}};
   for (const auto& u : inventory::unknown_codes(ctx.db()))
     t.rows.push_back({u.code, u.times_scanned, u.last_station, u.first_seen, u.last_seen, u.last_text});
-  print(*ctx.out, t, ctx.format());
+  t.views["first_seen"] = {.time = true, .drop_rank = 1};
+  t.views["last_seen"] = {.time = true};
+  t.views["last_text"] = {.shrink = true};
+  ctx.show(t);
 }
 
 void list_stock(Context& ctx) {
   Table t{{"code", "name", "lot", "expiry", "location", "quantity"}, {}};
   for (const auto& s : inventory::stock_list(ctx.db()))
     t.rows.push_back({s.code, s.name, text(s.lot), date(s.expiry), s.location, s.quantity});
-  print(*ctx.out, t, ctx.format());
+  t.views["name"] = {.shrink = true};
+  ctx.show(t);
 }
 
 void list_discrepancies(Context& ctx) {
@@ -57,7 +62,9 @@ void list_discrepancies(Context& ctx) {
   for (const auto& d : inventory::discrepancies(ctx.db()))
     t.rows.push_back(
         {d.at, d.code, d.name, text(d.lot), d.location, d.shortfall, text(d.station), text(d.operator_badge)});
-  print(*ctx.out, t, ctx.format());
+  t.views["at"] = {.time = true};
+  t.views["name"] = {.shrink = true};
+  ctx.show(t);
 }
 
 inventory::Supply supply_or_fail(store::Connection& db, const std::string& code) {
@@ -110,7 +117,9 @@ void list_reorder(Context& ctx, const std::optional<std::string>& vendor) {
   for (const auto& r : inventory::reorder_list(ctx.db(), ctx.now(), vendor))
     t.rows.push_back(
         {r.code, r.name, text(r.vendor), r.on_hand, r.on_order, r.reorder_point, r.par_level, r.suggested_qty});
-  print(*ctx.out, t, ctx.format());
+  t.views["name"] = {.shrink = true};
+  t.views["vendor"] = {.shrink = true};
+  ctx.show(t);
 }
 
 void print_order(Context& ctx, const inventory::Order& o, std::string_view what) {
@@ -119,7 +128,7 @@ void print_order(Context& ctx, const inventory::Order& o, std::string_view what)
              << (o.vendor.empty() ? "" : " from " + o.vendor) << " (" << o.status << ", " << o.received
              << " received)\n";
   else
-    print(*ctx.out, orders_table({o}), ctx.format());
+    ctx.show(orders_table({o}));
 }
 
 }  // namespace
@@ -181,7 +190,7 @@ void add_inventory_commands(CLI::App& app, Context& ctx) {
     print_order(ctx, *order, "placed");
   });
   orders->add_subcommand("list", "every order, newest first")->callback([&ctx] {
-    print(*ctx.out, orders_table(inventory::list_orders(ctx.db())), ctx.format());
+    ctx.show(orders_table(inventory::list_orders(ctx.db())));
   });
   auto cancel_id = std::make_shared<std::int64_t>(0);
   auto* cancel_cmd = orders->add_subcommand("cancel", "cancel what is still outstanding of an order");

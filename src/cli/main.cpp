@@ -1,4 +1,7 @@
 // steritrack: the administration and compliance CLI.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +15,7 @@ int main(int argc, char** argv) {
   ctx.out = &std::cout;
   ctx.err = &std::cerr;
   ctx.clock = &clock;
+  ctx.width = cli::screen_width(STDOUT_FILENO, std::getenv("COLUMNS"));
 
   CLI::App app{"steritrack: supplies and sterilization records for clinics"};
   app.require_subcommand(1);

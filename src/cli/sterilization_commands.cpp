@@ -26,8 +26,7 @@ void print_import(Context& ctx, const std::string& file, const char* what, const
              << " updated)\n";
     return;
   }
-  print(*ctx.out, Table{{"file", "added", "updated"}, {{file, std::int64_t{n.added}, std::int64_t{n.updated}}}},
-        ctx.format());
+  ctx.show(Table{{"file", "added", "updated"}, {{file, std::int64_t{n.added}, std::int64_t{n.updated}}}});
 }
 
 void add_import(CLI::App& parent, Context& ctx, bool trays) {
@@ -96,11 +95,9 @@ void add_sterilization_commands(CLI::App& app, Context& ctx) {
     tx.commit();
     std::string effects;
     for (const auto& e : r->effects) effects += (effects.empty() ? "" : "; ") + e;
-    print(*ctx.out,
-          Table{{"sterilizer", "cycle", "type", "result", "lot", "operator", "recorded_at", "status", "effects"},
+    ctx.show(Table{{"sterilizer", "cycle", "type", "result", "lot", "operator", "recorded_at", "status", "effects"},
                 {{r->sterilizer, r->cycle, r->type, r->result, text_or_empty(r->lot), text_or_empty(r->operator_badge),
-                  r->recorded_at, text_or_empty(r->cycle_status), effects}}},
-          ctx.format());
+                  r->recorded_at, text_or_empty(r->cycle_status), effects}}});
   });
 
   auto* release = app.add_subcommand("release", "release a quarantined load");
@@ -115,10 +112,8 @@ void add_sterilization_commands(CLI::App& app, Context& ctx) {
                                     given(release, "--override", ro->override_reason), ctx.policy(), ctx.now());
     if (!r) throw Failure(r.error());
     tx.commit();
-    print(*ctx.out,
-          Table{{"sterilizer", "cycle", "status", "released_by", "released_at", "packs"},
-                {{r->sterilizer, r->cycle, std::string{"released"}, r->released_by, r->released_at, r->packs}}},
-          ctx.format());
+    ctx.show(Table{{"sterilizer", "cycle", "status", "released_by", "released_at", "packs"},
+                {{r->sterilizer, r->cycle, std::string{"released"}, r->released_by, r->released_at, r->packs}}});
   });
 
   auto* recall = app.add_subcommand("recall", "the packs in scope of the recall after a positive BI on a cycle");
@@ -130,7 +125,7 @@ void add_sterilization_commands(CLI::App& app, Context& ctx) {
     Table t{{"sterilizer", "cycle", "tray", "pack_status", "case"}, {}};
     for (const auto& l : *lines)
       t.rows.push_back({l.sterilizer, l.cycle, l.tray, l.pack_status, text_or_empty(l.case_label)});
-    print(*ctx.out, t, ctx.format());
+    ctx.show(t);
   });
 }
 

@@ -60,11 +60,13 @@ const std::vector<std::string>& log_columns() {
   return columns;
 }
 
-Result<TimePoint> parse_log_bound(std::string_view option, std::string_view text, bool upper) {
+Result<TimePoint> parse_log_bound(std::string_view option, std::string_view text, bool upper, const TimeZone& zone) {
   if (const auto day = parse_date(text)) {
-    const TimePoint start{std::chrono::sys_days{*day}};
-    // --to a day includes the whole day.
-    return upper ? start + std::chrono::days{1} - Duration{1} : start;
+    // --to a day includes the whole day (23 or 25 hours on a change of
+    // daylight saving time).
+    if (!upper) return zone.start_of_day(*day);
+    return zone.start_of_day(std::chrono::year_month_day{std::chrono::sys_days{*day} + std::chrono::days{1}}) -
+           Duration{1};
   }
   if (const auto t = parse_rfc3339(text)) return *t;
   return fail(std::string{option} + ": \"" + std::string{text} +

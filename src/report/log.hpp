@@ -10,6 +10,7 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "common/time_zone.hpp"
 #include "store/sqlite.hpp"
 
 namespace steritrack::report {
@@ -49,9 +50,11 @@ struct LogRow {
 // implants, load, status, released_by, released_at
 const std::vector<std::string>& log_columns();
 
-// A --from/--to bound: "YYYY-MM-DD" (a whole UTC day: --from its start, --to
-// its end) or an RFC 3339 time. The reason names the option and the text.
-Result<TimePoint> parse_log_bound(std::string_view option, std::string_view text, bool upper);
+// A --from/--to bound: "YYYY-MM-DD" (a whole day of the clinic's zone:
+// --from its start, --to its end) or an RFC 3339 time. The reason names the
+// option and the text.
+Result<TimePoint> parse_log_bound(std::string_view option, std::string_view text, bool upper,
+                                  const TimeZone& zone = TimeZone::utc());
 
 // Rows in start order; calls row for each, so a long range never sits in memory.
 void sterilization_log(store::Connection& db, const LogFilter& filter, const std::function<void(const LogRow&)>& row);

@@ -6,6 +6,7 @@
 
 #include "alerts/alerts.hpp"
 #include "common/time.hpp"
+#include "common/time_zone.hpp"
 #include "report/chain.hpp"
 #include "sterilization/samples.hpp"
 #include "sterilization/verification.hpp"
@@ -109,8 +110,10 @@ HandleResult refused(std::string reason) { return {Outcome::refused, std::move(r
 
 std::string reasons_json(const std::vector<std::string>& reasons) { return nlohmann::json(reasons).dump(); }
 
-std::string first_reason(const Verification& v) {
-  return v.reasons.empty() ? std::string{} : ": " + v.reasons.front();
+// The record keeps the reasons' times in UTC; the alert people read shows
+// them in the clinic's zone.
+std::string first_reason(const Verification& v, const Policy& policy) {
+  return v.reasons.empty() ? std::string{} : ": " + localize_times(v.reasons.front(), clinic_zone(policy.timezone));
 }
 
 }  // namespace
@@ -316,11 +319,11 @@ void CycleRecorder::close(store::Connection& db, std::int64_t cycle_row, TimePoi
   const std::string subject = row->subject();
   const std::string what = "cycle " + subject + " (" + row->program + ")";
   alerts::set(db, v.verdict == Verdict::fail && row->req.kind == ProgramKind::load, "cycle_failed", subject,
-              alerts::Severity::critical, what + " failed verification" + first_reason(v), now);
+              alerts::Severity::critical, what + " failed verification" + first_reason(v, policy_), now);
   alerts::set(db, v.parameter_mismatch, "parameter_mismatch", subject, alerts::Severity::critical,
-              what + ": the sterilizer reported pass, its samples do not show it" + first_reason(v), now);
+              what + ": the sterilizer reported pass, its samples do not show it" + first_reason(v, policy_), now);
   alerts::set(db, v.record_incomplete, "record_incomplete", subject, alerts::Severity::warning,
-              what + ": the record is incomplete" + first_reason(v), now);
+              what + ": the record is incomplete" + first_reason(v, policy_), now);
 
   // The workflow acts on a verdict once, and again only if it changes (a
   // late cycle_end after a timeout).
@@ -369,7 +372,8 @@ TimeoutReport CycleRecorder::check_timeouts(store::Connection& db, TimePoint now
     // Raised once; the timer does not refresh it every tick.
     if (alerts::is_unresolved(db, "device_silent", h.id)) continue;
     alerts::raise(db, "device_silent", h.id, alerts::Severity::warning,
-                  "sterilizer " + h.id + " has sent nothing since " + h.last.value_or("it was added") +
+                  "sterilizer " + h.id + " has sent nothing since " +
+                      (last ? format_local_time(*last, clinic_zone(policy.timezone)) : "it was added") +
                       " while a cycle is open",
                   now);
     report.silent.push_back(h.id);

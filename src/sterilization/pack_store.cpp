@@ -5,7 +5,7 @@
 
 #include "common/time.hpp"
 #include "report/chain.hpp"
-#include "sterilization/clinic_day.hpp"
+#include "common/time_zone.hpp"
 
 namespace steritrack::sterilization {
 namespace {

@@ -6,7 +6,7 @@
 #include "alerts/alerts.hpp"
 #include "common/time.hpp"
 #include "report/chain.hpp"
-#include "sterilization/clinic_day.hpp"
+#include "common/time_zone.hpp"
 #include "sterilization/pack_store.hpp"
 
 namespace steritrack::sterilization {

@@ -69,6 +69,13 @@ TEST_CASE("unknown keys are reported, not ignored", "[config]") {
   CHECK_THROWS_WITH(parse_config(std::string{kMinimal} + "\n[extra]\n", "x.toml"), Contains("extra: unknown key"));
 }
 
+TEST_CASE("an unknown time zone is a config error naming policy.timezone", "[config][timezone]") {
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "timezone = \"UTC\"", "timezone = \"Mars/Olympus\""), "x.toml"),
+                    Contains("x.toml: policy.timezone: unknown time zone \"Mars/Olympus\""));
+  CHECK(parse_config(with(kMinimal, "timezone = \"UTC\"", "timezone = \"Europe/Berlin\""), "x.toml").policy.timezone ==
+        "Europe/Berlin");
+}
+
 TEST_CASE("ranges and enumerations are checked", "[config]") {
   CHECK_THROWS_WITH(parse_config(with(kMinimal, "bi_interval_days = 7", "bi_interval_days = 0"), "x.toml"),
                     Contains("policy.bi_interval_days: must be between 1 and 365"));

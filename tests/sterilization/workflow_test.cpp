@@ -450,6 +450,51 @@ TEST_CASE("bowie_dick_missing: a prevac load before a passed Bowie-Dick that cli
       CHECK(w.alert_open("bowie_dick_missing", "A"));
     }
   }
+  SECTION("the clinic's day keeps its length across a daylight-saving change") {
+    // The test early on the 25-hour day of the autumn change, the load late
+    // that evening: one clinic day, but two UTC days, and two days for a
+    // fixed summer offset.
+    struct Change {
+      const char* zone;
+      const char* test_at;  // 00:30 or 01:30 local, still summer time
+      const char* load_at;  // 23:30 local, winter time
+      const char* next_day_load_at;  // 00:30 local the day after
+    };
+    const Change change = GENERATE(Change{"Europe/Berlin", "2026-10-24T22:30:00Z", "2026-10-25T22:30:00Z",
+                                          "2026-10-25T23:30:00Z"},
+                                   Change{"America/New_York", "2026-11-01T05:30:00Z", "2026-11-02T04:30:00Z",
+                                          "2026-11-02T05:30:00Z"});
+    INFO(change.zone);
+    w.policy.timezone = change.zone;
+    w.clock.set(at(change.test_at));
+    const auto bd = w.start_cycle("A", "1", "air_removal_test", "bowie-dick-134-3.5");
+    w.end_cycle(bd);
+    REQUIRE(indicator(w, "A/1", "bowie-dick", "pass"));
+    REQUIRE(w.assemble_tray("T-EXAM-01").ok);
+    w.clock.set(at(change.load_at));
+    w.load_packs("A", {"T-EXAM-01"});
+    w.run_cycle("A", "2");
+    CHECK_FALSE(w.alert_open("bowie_dick_missing", "A"));
+    REQUIRE(w.assemble_tray("T-EXAM-02").ok);
+    w.clock.set(at(change.next_day_load_at));
+    w.load_packs("A", {"T-EXAM-02"});
+    w.run_cycle("A", "3");
+    CHECK(w.alert_open("bowie_dick_missing", "A"));
+  }
+  SECTION("the clinic's day starts at local midnight after the spring change") {
+    // 2026-03-29 in Berlin has 23 hours: 22:30 UTC is 00:30 CEST on the
+    // 30th, a new day (with CET's +1 it would still be the 29th).
+    w.policy.timezone = "Europe/Berlin";
+    w.clock.set(at("2026-03-29T05:00:00Z"));
+    const auto bd = w.start_cycle("A", "1", "air_removal_test", "bowie-dick-134-3.5");
+    w.end_cycle(bd);
+    REQUIRE(indicator(w, "A/1", "bowie-dick", "pass"));
+    REQUIRE(w.assemble_tray("T-EXAM-01").ok);
+    w.clock.set(at("2026-03-29T22:30:00Z"));
+    w.load_packs("A", {"T-EXAM-01"});
+    w.run_cycle("A", "2");
+    CHECK(w.alert_open("bowie_dick_missing", "A"));
+  }
   SECTION("gravity sterilizers need no Bowie-Dick test") {
     REQUIRE(w.assemble_tray("T-EXAM-01").ok);
     w.load_packs("B", {"T-EXAM-01"});
