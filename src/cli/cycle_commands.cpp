@@ -130,7 +130,7 @@ void run_show(Context& ctx, const std::string& which) {
 
   Table sample_table;
   sample_table.columns = {"ts", "phase", "temp_c", "pressure_kpa"};
-  sample_table.views["ts"] = {.time = true};
+  sample_table.views["ts"] = {.time = true, .seconds = true};
   for (const auto& s : samples)
     sample_table.rows.push_back({format_rfc3339(s.ts), std::string{sterilization::to_string(s.phase)}, s.temp_c(),
                                  s.pressure_kpa() ? Cell{*s.pressure_kpa()} : Cell{}});

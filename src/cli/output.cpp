@@ -186,8 +186,9 @@ std::vector<ShownColumn> shown_columns(const Table& table, const TimeZone& zone,
     for (const auto& row : table.rows) {
       std::string text = cell_text(row.at(i));
       const auto t = col.view.time ? parse_rfc3339(text) : std::nullopt;
+      const Precision precision = col.view.seconds ? Precision::second : Precision::minute;
       if (t)
-        text = short_times ? format_local_time_short(*t, zone) : format_local_time(*t, zone);
+        text = short_times ? format_local_time_short(*t, zone, precision) : format_local_time(*t, zone, precision);
       else  // times inside messages and reasons
         text = localize_times(text, zone);
       col.cells.push_back(printable(text));

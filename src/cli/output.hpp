@@ -36,6 +36,7 @@ using Cell = std::variant<std::monostate, std::int64_t, double, std::string>;
 // How one column shows in the table for people; CSV and JSON ignore it.
 struct ColumnView {
   bool time = false;   // RFC 3339 UTC text, shown in the clinic's zone
+  bool seconds = false; // times to the second (readings), else to the minute
   int drop_rank = 0;   // 0: always shown; on a narrow screen the highest rank goes first
   bool shrink = false; // long text that may be cut with "…"
   bool below = false;  // long text that goes under its row, in full

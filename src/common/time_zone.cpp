@@ -57,27 +57,27 @@ TimePoint TimeZone::start_of_day(year_month_day d) const {
   return time_point_cast<Duration>(start);
 }
 
-std::string format_local_time(TimePoint t, const TimeZone& zone) {
-  const auto wall = floor<minutes>(local_wall(t, zone));
+std::string format_local_time(TimePoint t, const TimeZone& zone, Precision precision) {
+  const auto wall = floor<seconds>(local_wall(t, zone));
   const auto day = floor<days>(wall);
   const year_month_day ymd{day};
   const hh_mm_ss hms{wall - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d ", static_cast<int>(ymd.year()),
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
-  return buf + zone.abbreviation(t);
+  std::string text = buf;
+  if (precision == Precision::second) {
+    std::snprintf(buf, sizeof buf, ":%02d", static_cast<int>(hms.seconds().count()));
+    text += buf;
+  }
+  return text + " " + zone.abbreviation(t);
 }
 
-std::string format_local_time_short(TimePoint t, const TimeZone& zone) {
-  // "YYYY-MM-DD HH:MM ZONE" without the year and the zone.
-  const std::string full = format_local_time(t, zone);
-  return full.substr(5, 11);
-}
-
-std::string local_time_text(std::string_view rfc3339, const TimeZone& zone) {
-  const auto t = parse_rfc3339(rfc3339);
-  return t ? format_local_time(*t, zone) : std::string{rfc3339};
+std::string format_local_time_short(TimePoint t, const TimeZone& zone, Precision precision) {
+  // "YYYY-MM-DD HH:MM[:SS] ZONE" without the year and the zone.
+  const std::string full = format_local_time(t, zone, precision);
+  return full.substr(5, precision == Precision::second ? 14 : 11);
 }
 
 std::string localize_times(std::string_view text, const TimeZone& zone) {

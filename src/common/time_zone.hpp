@@ -49,14 +49,13 @@ class TimeZone {
   const date::time_zone* zone_ = nullptr;  // nullptr: UTC
 };
 
-// Local times for people, always with the zone shown.
-// "2026-12-02 08:14 CET"
-std::string format_local_time(TimePoint t, const TimeZone& zone);
+// Local times for people, always with the zone shown; to the minute, or
+// to the second for readings taken seconds apart.
+enum class Precision { minute, second };
+// "2026-12-02 08:14 CET", "2026-12-02 08:14:05 CET"
+std::string format_local_time(TimePoint t, const TimeZone& zone, Precision precision = Precision::minute);
 // "12-02 08:14": for narrow tables, whose header names the zone.
-std::string format_local_time_short(TimePoint t, const TimeZone& zone);
-// An RFC 3339 text in local time ("2026-12-02 08:14 CET"); text that is not
-// RFC 3339 is returned unchanged.
-std::string local_time_text(std::string_view rfc3339, const TimeZone& zone);
+std::string format_local_time_short(TimePoint t, const TimeZone& zone, Precision precision = Precision::minute);
 
 // Text for people with every RFC 3339 time in it ("lowest 131.2 °C at
 // 2026-12-02T07:14:03Z") shown as a local time ("... at 2026-12-02 08:14 CET").

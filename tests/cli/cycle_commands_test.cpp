@@ -130,7 +130,7 @@ TEST_CASE("steritrack cycle show prints summary, reasons and samples in all form
   r = run(cdb.file(), {"cycle", "show", "A/1042"});
   REQUIRE(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("requirements") && Catch::Contains("load: 132.0 °C for 240 s") &&
-                        Catch::Contains("2026-11-27T08:03:30Z  drying"));
+                        Catch::Contains("2026-11-27 08:03:30 UTC  drying"));
 
   // A failed cycle shows why.
   cdb.db().execute("UPDATE cycles SET reasons = '[\"sterilizer reported fail\"]', verified = 'fail' WHERE cycle = '1041'");
