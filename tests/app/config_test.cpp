@@ -129,3 +129,27 @@ TEST_CASE("fuzz regression: nan is outside every range", "[config][fuzz]") {
                       Contains("policy.temp_tolerance_c: must be between"));
   }
 }
+
+TEST_CASE("an unknown time zone is refused by its key, never taken as UTC", "[config]") {
+  CHECK_THROWS_WITH(parse_config(with(kMinimal, "timezone = \"UTC\"", "timezone = \"Mars/Olympus\""), "x.toml"),
+                    Contains("x.toml: policy.timezone:") && Contains("Mars/Olympus"));
+  const Config c = parse_config(with(kMinimal, "timezone = \"UTC\"", "timezone = \"America/New_York\""), "x.toml");
+  CHECK(c.policy.timezone == "America/New_York");
+}
+
+TEST_CASE("scanner device paths must be absolute", "[config]") {
+  for (const char* bad : {"ttyACM0", "/dev/../etc/passwd", "/dev/tty ACM0"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(parse_config(with(kMinimal, "location = \"L-STORE-1\"",
+                                        std::string{"location = \"L-STORE-1\"\ninput = \"serial\"\ndevice = \""} + bad +
+                                            "\""),
+                                   "x.toml"),
+                      Contains("station[0].device: must be an absolute path"));
+  }
+}
+
+TEST_CASE("without a devices table the data folder of the installation is used", "[config]") {
+  const Config c = parse_config(kMinimal, "x.toml");
+  CHECK(c.devices_dir == default_devices_dir());
+  CHECK(c.devices_dir.ends_with("share/steritrack/devices"));
+}
