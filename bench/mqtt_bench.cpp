@@ -25,7 +25,7 @@ using bench::median;
 namespace {
 
 bench::PipeResult measure_client_pipe(const std::string& url, std::size_t messages, std::size_t payload) {
-  app::MqttConfig config;
+  mqtt::Options config;
   config.url = url;
   config.client_id = "bench-client";
   config.topic_prefix = "bench";
@@ -73,7 +73,7 @@ bench::PipeResult measure_client_receive(const std::string& url, std::size_t mes
       lock.lock();
     }
   });
-  app::MqttConfig config;
+  mqtt::Options config;
   config.url = url;
   config.client_id = "bench-receiver";
   config.topic_prefix = "bench";

@@ -167,10 +167,10 @@ Result<Alert> acknowledge(store::Connection& db, std::int64_t id, std::string_vi
   if (!is_badge(operator_badge))
     return fail("operator must be a badge like U-0042, not \"" + std::string{operator_badge} + "\"");
   const auto alert = find(db, id);
-  if (!alert) return fail("no alert " + std::to_string(id));
-  if (alert->state == "resolved") return fail("alert " + std::to_string(id) + " is already resolved");
+  if (!alert) return not_found("no alert " + std::to_string(id));
+  if (alert->state == "resolved") return conflict("alert " + std::to_string(id) + " is already resolved");
   if (alert->state == "acknowledged")
-    return fail("alert " + std::to_string(id) + " is already acknowledged by " + alert->acknowledged_by.value_or("?"));
+    return conflict("alert " + std::to_string(id) + " is already acknowledged by " + alert->acknowledged_by.value_or("?"));
   db.execute(
       "UPDATE alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, change_seq = ?"
       " WHERE id = ?",

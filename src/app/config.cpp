@@ -1,124 +1,28 @@
 #include "app/config.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
-#include <toml++/toml.h>
-
 #include "common/time_zone.hpp"
+#include "common/toml_reader.hpp"
 
 namespace steritrack::app {
+
+std::string default_devices_dir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto beside = exe.parent_path().parent_path() / "share/steritrack/devices";
+    if (std::filesystem::is_directory(beside, ec)) return beside.string();
+  }
+  return STERITRACK_DEVICES_DIR;
+}
+
 namespace {
 
-// Reads one table, remembering which keys were used so that unknown keys
-// (typos) are reported instead of silently ignored.
-class Section {
-public:
-  Section(const toml::table& table, std::string path, const std::string& file)
-      : table_(table), path_(std::move(path)), file_(file) {}
-
-  [[noreturn]] void error(const std::string& key, const std::string& reason) const {
-    throw ConfigError(file_ + ": " + qualified(key) + ": " + reason);
-  }
-
-  std::string qualified(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
-
-  std::optional<std::string> text(const std::string& key) {
-    const toml::node* n = get(key);
-    if (!n) return std::nullopt;
-    if (!n->is_string()) error(key, std::string{"must be a string, not "} + type_name(*n));
-    return n->value<std::string>();
-  }
-  std::string text_or(const std::string& key, std::string fallback) { return text(key).value_or(std::move(fallback)); }
-  std::string required_text(const std::string& key) {
-    auto v = text(key);
-    if (!v) error(key, "is required");
-    if (v->empty()) error(key, "must not be empty");
-    return *v;
-  }
-  std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max) {
-    const toml::node* n = get(key);
-    if (!n) return std::nullopt;
-    if (!n->is_integer()) error(key, std::string{"must be an integer, not "} + type_name(*n));
-    const auto v = *n->value<std::int64_t>();
-    if (v < min || v > max) error(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    return v;
-  }
-  std::optional<double> number(const std::string& key, double min, double max) {
-    const toml::node* n = get(key);
-    if (!n) return std::nullopt;
-    if (!n->is_number()) error(key, std::string{"must be a number, not "} + type_name(*n));
-    const double v = *n->value<double>();
-    // Written so that nan (valid TOML) fails too: every comparison with it is false.
-    if (!(v >= min && v <= max))
-      error(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    return v;
-  }
-  std::optional<bool> boolean(const std::string& key) {
-    const toml::node* n = get(key);
-    if (!n) return std::nullopt;
-    if (!n->is_boolean()) error(key, std::string{"must be true or false, not "} + type_name(*n));
-    return n->value<bool>();
-  }
-  std::string one_of(const std::string& key, std::string fallback, const std::set<std::string>& allowed) {
-    std::string v = text_or(key, std::move(fallback));
-    if (!allowed.count(v)) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      error(key, "\"" + v + "\" is not one of " + list);
-    }
-    return v;
-  }
-  const toml::node* get(const std::string& key) {
-    used_.insert(key);
-    return table_.get(key);
-  }
-  void reject_unknown() const {
-    for (const auto& [k, v] : table_) {
-      const std::string key{k.str()};
-      if (!used_.count(key)) error(key, "unknown key");
-    }
-  }
-
-  static const char* type_name(const toml::node& n) {
-    switch (n.type()) {
-      case toml::node_type::string: return "a string";
-      case toml::node_type::integer: return "an integer";
-      case toml::node_type::floating_point: return "a number";
-      case toml::node_type::boolean: return "a boolean";
-      case toml::node_type::table: return "a table";
-      case toml::node_type::array: return "an array";
-      default: return "a date/time";
-    }
-  }
-
-private:
-  const toml::table& table_;
-  std::string path_;
-  const std::string& file_;
-  std::set<std::string> used_;
-};
-
-const toml::table* sub_table(Section& parent, const std::string& key) {
-  const toml::node* n = parent.get(key);
-  if (!n) return nullptr;
-  if (!n->is_table()) parent.error(key, "must be a table ([" + key + "]), not " + Section::type_name(*n));
-  return n->as_table();
-}
-
-std::vector<const toml::table*> table_array(Section& parent, const std::string& key) {
-  std::vector<const toml::table*> out;
-  const toml::node* n = parent.get(key);
-  if (!n) return out;
-  const toml::array* arr = n->as_array();
-  if (!arr) parent.error(key, "must be an array of tables ([[" + key + "]])");
-  for (const auto& item : *arr) {
-    if (!item.is_table()) parent.error(key, "must be an array of tables ([[" + key + "]])");
-    out.push_back(item.as_table());
-  }
-  return out;
-}
+using Section = toml_reader::Section<ConfigError>;
 
 bool is_label(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
@@ -127,7 +31,15 @@ bool is_label(const std::string& id) {
   return true;
 }
 
-void parse_mqtt(Section& s, MqttConfig& m) {
+bool is_device_path(const std::string& path) {
+  if (path.size() < 2 || path.front() != '/' || path.size() > 255) return false;
+  if (path.find("/../") != std::string::npos || path.ends_with("/..")) return false;
+  for (unsigned char c : path)
+    if (c <= 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+void parse_mqtt(Section& s, mqtt::Options& m) {
   m.url = s.text_or("url", m.url);
   if (!(m.url.rfind("tcp://", 0) == 0 || m.url.rfind("ssl://", 0) == 0 || m.url.rfind("mqtt://", 0) == 0 ||
         m.url.rfind("mqtts://", 0) == 0))
@@ -174,7 +86,9 @@ void parse_policy(Section& s, Policy& p) {
       static_cast<int>(s.integer("negative_bi_to_return", 1, 10).value_or(p.negative_bi_to_return));
   p.retention_years = static_cast<int>(s.integer("retention_years", 1, 100).value_or(p.retention_years));
   p.timezone = s.text_or("timezone", p.timezone);
-  if (auto zone = TimeZone::locate(p.timezone); !zone) s.error("timezone", zone.error());
+  // Never silently UTC: the clinic's day (daily tests, the log's dates)
+  // and every time people read depend on it.
+  if (const auto zone = TimeZone::locate(p.timezone); !zone) s.error("timezone", zone.error());
   p.temp_tolerance_c = s.number("temp_tolerance_c", 0, 10).value_or(p.temp_tolerance_c);
   p.max_sample_gap_s = static_cast<int>(s.integer("max_sample_gap_s", 1, 3600).value_or(p.max_sample_gap_s));
   p.cycle_end_timeout_min =
@@ -186,35 +100,28 @@ void parse_policy(Section& s, Policy& p) {
 }  // namespace
 
 Config parse_config(const std::string& toml_text, const std::string& source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    throw ConfigError(source_name + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
-                      ": not valid TOML: " + std::string{e.description()});
-  }
+  const toml::table root = toml_reader::parse<ConfigError>(toml_text, source_name);
   Config c;
   c.source = source_name;
   Section top(root, "", source_name);
 
-  if (const toml::table* t = sub_table(top, "database")) {
+  if (const toml::table* t = top.table("database")) {
     Section s(*t, "database", source_name);
     c.database_path = s.required_text("path");
     s.reject_unknown();
   } else {
     top.error("database", "is required ([database] with path = \"...\")");
   }
-  if (const toml::table* t = sub_table(top, "mqtt")) {
+  if (const toml::table* t = top.table("mqtt")) {
     Section s(*t, "mqtt", source_name);
     parse_mqtt(s, c.mqtt);
   }
-  if (const toml::table* t = sub_table(top, "devices")) {
+  if (const toml::table* t = top.table("devices")) {
     Section s(*t, "devices", source_name);
     c.devices_dir = s.required_text("dir");
     s.reject_unknown();
   }
-  if (const toml::table* t = sub_table(top, "alerts")) {
+  if (const toml::table* t = top.table("alerts")) {
     Section s(*t, "alerts", source_name);
     c.alert_check_interval_s = static_cast<int>(s.integer("check_interval_s", 1, 3600).value_or(60));
     s.reject_unknown();
@@ -222,7 +129,7 @@ Config parse_config(const std::string& toml_text, const std::string& source_name
 
   std::set<std::string> seen;
   int i = 0;
-  for (const toml::table* t : table_array(top, "station")) {
+  for (const toml::table* t : top.tables("station")) {
     Section s(*t, "station[" + std::to_string(i++) + "]", source_name);
     StationConfig st;
     st.id = s.required_text("id");
@@ -234,6 +141,8 @@ Config parse_config(const std::string& toml_text, const std::string& source_name
     st.input = s.one_of("input", "mqtt", {"mqtt", "serial", "evdev"});
     st.device = s.text_or("device", "");
     if (st.input != "mqtt" && st.device.empty()) s.error("device", "is required for input = \"" + st.input + "\"");
+    if (!st.device.empty() && !is_device_path(st.device))
+      s.error("device", "must be an absolute path such as /dev/ttyACM0 or /dev/input/by-id/...-event-kbd");
     st.baud = static_cast<int>(s.integer("baud", 1200, 921600).value_or(9600));
     st.terminator = s.one_of("terminator", "CR", {"CR", "LF", "CRLF"});
     st.gs_substitute = parse_gs_substitute(s, s.text_or("gs_substitute", ""));
@@ -241,7 +150,7 @@ Config parse_config(const std::string& toml_text, const std::string& source_name
     c.stations.push_back(std::move(st));
   }
   i = 0;
-  for (const toml::table* t : table_array(top, "sterilizer")) {
+  for (const toml::table* t : top.tables("sterilizer")) {
     Section s(*t, "sterilizer[" + std::to_string(i++) + "]", source_name);
     SterilizerConfig st;
     st.id = s.required_text("id");
@@ -255,9 +164,9 @@ Config parse_config(const std::string& toml_text, const std::string& source_name
     c.sterilizers.push_back(std::move(st));
   }
   i = 0;
-  for (const toml::table* t : table_array(top, "program")) {
+  for (const toml::table* t : top.tables("program")) {
     Section s(*t, "program[" + std::to_string(i++) + "]", source_name);
-    ProgramConfig p;
+    sterilization::ProgramDefinition p;
     p.name = s.required_text("name");
     p.kind = s.one_of("kind", "load", {"load", "air_removal_test", "leak_test"});
     p.temp_c = *[&] {
@@ -274,7 +183,7 @@ Config parse_config(const std::string& toml_text, const std::string& source_name
     s.reject_unknown();
     c.programs.push_back(std::move(p));
   }
-  if (const toml::table* t = sub_table(top, "policy")) {
+  if (const toml::table* t = top.table("policy")) {
     Section s(*t, "policy", source_name);
     parse_policy(s, c.policy);
   }
@@ -282,12 +191,29 @@ Config parse_config(const std::string& toml_text, const std::string& source_name
   return c;
 }
 
+namespace {
+
+// The files the broker connection needs must be readable now: at connect
+// time a missing one would only be a log line, retried for ever.
+void check_readable(const std::string& source, const std::string& key, const std::optional<std::string>& path) {
+  if (!path) return;
+  std::ifstream in(*path);
+  if (!in) throw ConfigError(source + ": " + key + ": cannot read " + *path);
+}
+
+}  // namespace
+
 Config load_config(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot read the config file");
   std::stringstream buf;
   buf << in.rdbuf();
-  return parse_config(buf.str(), path);
+  Config c = parse_config(buf.str(), path);
+  check_readable(path, "mqtt.password_file", c.mqtt.password_file);
+  check_readable(path, "mqtt.ca_file", c.mqtt.ca_file);
+  check_readable(path, "mqtt.cert_file", c.mqtt.cert_file);
+  check_readable(path, "mqtt.key_file", c.mqtt.key_file);
+  return c;
 }
 
 }  // namespace steritrack::app

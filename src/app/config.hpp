@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "common/policy.hpp"
+#include "mqtt/options.hpp"
+#include "sterilization/programs.hpp"
 
 namespace steritrack::app {
 
@@ -15,19 +17,10 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-struct MqttConfig {
-  std::string url = "tcp://127.0.0.1:1883";
-  std::string client_id = "steritrackd";
-  std::string topic_prefix = "steritrack";
-  std::optional<std::string> username;
-  std::optional<std::string> password_file;  // the password itself never sits in the config
-  std::optional<std::string> ca_file;
-  std::optional<std::string> cert_file;
-  std::optional<std::string> key_file;
-  int keepalive_s = 30;
-  int reconnect_min_s = 1;
-  int reconnect_max_s = 30;
-};
+// <prefix>/share/steritrack/devices for the prefix this program runs from
+// (its own path's ../share), else the prefix it was configured for. It need
+// not exist: the standard programs and profiles are compiled in.
+std::string default_devices_dir();
 
 struct StationConfig {
   std::string id;
@@ -37,6 +30,8 @@ struct StationConfig {
   int baud = 9600;
   std::string terminator = "CR";    // serial: CR, LF, CRLF
   std::optional<char> gs_substitute;  // what a wedge scanner types for ASCII 29
+
+  bool operator==(const StationConfig&) const = default;
 };
 
 struct SterilizerConfig {
@@ -46,22 +41,16 @@ struct SterilizerConfig {
   std::string profile;  // devices/profiles/<profile>.toml
 };
 
-struct ProgramConfig {
-  std::string name;
-  std::string kind = "load";  // load, air_removal_test, leak_test
-  double temp_c = 0;
-  double exposure_s = 0;
-  double tolerance_c = 0;
-};
-
 struct Config {
   std::string source;  // the file it came from
   std::string database_path = "/var/lib/steritrack/steritrack.db";
-  std::string devices_dir = "/usr/share/steritrack/devices";  // profiles/ and programs.toml
-  MqttConfig mqtt;
+  // profiles/ and programs.toml adding to or overriding the built-in ones;
+  // by default the data folder of the installation (default_devices_dir()).
+  std::string devices_dir = default_devices_dir();
+  mqtt::Options mqtt;
   std::vector<StationConfig> stations;
   std::vector<SterilizerConfig> sterilizers;
-  std::vector<ProgramConfig> programs;  // added to (or overriding) devices/programs.toml
+  std::vector<sterilization::ProgramDefinition> programs;  // added to (or overriding) devices/programs.toml
   Policy policy;
   int alert_check_interval_s = 60;      // how often time-based alert rules are re-checked
 };

@@ -37,15 +37,14 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Sterilizers are wiring: the daemon records them so the CLI and the log can name them.
+// Sterilizers are wiring: the daemon records them so the CLI and the log
+// can name them. Inside the caller's transaction (the writer's, on reload).
 void record_wiring(store::Connection& db, const Config& config) {
-  store::Transaction tx(db);
   for (const auto& s : config.sterilizers)
     db.execute(
         "INSERT INTO sterilizers (id, name, type, profile) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, profile = excluded.profile",
         s.id, s.name, s.type, s.profile);
-  tx.commit();
 }
 
 // Programs and device profiles are read at start and on SIGHUP; an error
@@ -58,14 +57,14 @@ struct DeviceSetup {
 DeviceSetup load_devices(const Config& config) {
   DeviceSetup d;
   try {
-    d.programs = sterilization::ProgramCatalog::load(config.devices_dir + "/programs.toml");
+    d.programs = sterilization::ProgramCatalog::standard_and(config.devices_dir);
     d.programs.add(config.programs);
     std::vector<sterilization::DeviceProfile> profiles;
     std::map<std::string, std::string> by_sterilizer;
     for (const auto& s : config.sterilizers) {
       by_sterilizer[s.id] = s.profile;
       const bool loaded = std::any_of(profiles.begin(), profiles.end(), [&](const auto& p) { return p.name == s.profile; });
-      if (!loaded) profiles.push_back(sterilization::load_profile(config.devices_dir + "/profiles", s.profile));
+      if (!loaded) profiles.push_back(sterilization::find_profile(config.devices_dir + "/profiles", s.profile));
     }
     d.router = std::make_unique<sterilization::ProfileRouter>(profiles, by_sterilizer, config.mqtt.topic_prefix);
   } catch (const sterilization::ProgramError& e) {
@@ -76,20 +75,43 @@ DeviceSetup load_devices(const Config& config) {
   return d;
 }
 
+// What a reload cannot apply while running, named for the log; nullopt when
+// the new config can be applied whole.
+std::optional<std::string> restart_only_change(const Config& running, const Config& staged) {
+  if (staged.database_path != running.database_path) return "database.path changed";
+  if (!(staged.mqtt == running.mqtt)) return "[mqtt] changed";
+  if (staged.alert_check_interval_s != running.alert_check_interval_s) return "alerts.check_interval_s changed";
+  // Scanners on serial or evdev devices are opened at start; MQTT stations
+  // need no subscription of their own (scan/+), so they may come and go.
+  auto devices = [](const Config& c) {
+    std::vector<StationConfig> out;
+    for (const auto& s : c.stations)
+      if (s.input != "mqtt") out.push_back(s);
+    return out;
+  };
+  if (devices(staged) != devices(running)) return "a serial or evdev station changed";
+  return std::nullopt;
+}
+
 }  // namespace
+
+void check_devices(const Config& config) { load_devices(config); }
 
 struct Daemon::Impl {
   Impl(Config cfg, std::string path)
-      : config(std::move(cfg)), config_path(std::move(path)), prefix(config.mqtt.topic_prefix),
-        station_list(config.stations), check_interval(config.alert_check_interval_s),
-        signals(io, SIGINT, SIGTERM, SIGHUP), watchdog_timer(io), rules_timer(io) {}
+      : loop_config(std::make_shared<const Config>(std::move(cfg))), writer_config(loop_config),
+        config_path(std::move(path)), prefix(loop_config->mqtt.topic_prefix),
+        check_interval(loop_config->alert_check_interval_s), signals(io, SIGINT, SIGTERM, SIGHUP),
+        watchdog_timer(io), rules_timer(io) {}
 
-  // After start, `config` belongs to the writer thread (SIGHUP swaps it
-  // there); the loop uses these copies of what a reload does not change.
-  Config config;
+  // Each thread reads its own immutable snapshot of the config: the loop
+  // `loop_config`, the writer's jobs `writer_config`. A reload makes a new
+  // snapshot and each thread swaps in its copy itself, so no thread ever
+  // reads a config another is replacing.
+  std::shared_ptr<const Config> loop_config;
+  std::shared_ptr<const Config> writer_config;
   std::string config_path;
   const std::string prefix;
-  const std::vector<StationConfig> station_list;
   const int check_interval;
   SystemClock clock;
   asio::io_context io;
@@ -114,17 +136,21 @@ struct Daemon::Impl {
   asio::steady_timer resync_timer{io};
   // Keeps the loop running from SIGTERM until MQTT has stopped (shutdown()).
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> stop_guard;
-  bool ready_sent = false;
   bool stopping = false;
   std::uint64_t rejected_messages = 0;
 
   std::string topic(std::string_view rest) const { return prefix + "/" + std::string{rest}; }
 
   void open_database() {
+    const Config& config = *loop_config;
     store::Connection db(config.database_path, store::OpenMode::create);
     const int applied = store::migrate(db);
     if (applied > 0) spdlog::info("db.migrated path={} applied={}", config.database_path, applied);
-    record_wiring(db, config);
+    {
+      store::Transaction tx(db);
+      record_wiring(db, config);
+      tx.commit();
+    }
     writer = std::make_unique<store::Writer>(config.database_path, store::Writer::Options{},
                                              [this] { asio::post(io, [this] { publish_alert_changes(); }); });
     spdlog::info("db.opened path={}", config.database_path);
@@ -156,7 +182,7 @@ struct Daemon::Impl {
     auto feedback = std::make_shared<ScanFeedback>();
     const std::string station = request.station;
     writer->submit([this, request = std::move(request), feedback](
-                       store::Connection& db) { *feedback = scans->process(db, request, clock.now()); },
+                       store::Connection& db) { *feedback = scans->process(db, request, clock.now(), *writer_config); },
                    [this, feedback, station, ack](std::exception_ptr error) {
                      ack();
                      asio::post(io, [this, feedback, station, error] { on_scan_committed(station, *feedback, error); });
@@ -301,13 +327,13 @@ struct Daemon::Impl {
   }
 
   bool scans_for_station(const std::string& id) const {
-    for (const auto& s : station_list)
+    for (const auto& s : loop_config->stations)
       if (s.id == id) return true;
     return false;
   }
 
   void start_mqtt() {
-    mqtt = std::make_unique<mqtt::Client>(config.mqtt, [this](std::function<void()> f) { asio::post(io, std::move(f)); });
+    mqtt = std::make_unique<mqtt::Client>(loop_config->mqtt, [this](std::function<void()> f) { asio::post(io, std::move(f)); });
     mqtt->on_message([this](mqtt::Message m, mqtt::Ack ack) { on_message(m, ack); });
     mqtt->on_connected([this](bool) {
       // Retained alert topics must match the database after every (re)connect:
@@ -317,11 +343,6 @@ struct Daemon::Impl {
       resync_timer.async_wait([this](const boost::system::error_code& ec) {
         if (!ec && !stopping) resync_alerts();
       });
-      if (!ready_sent) {
-        ready_sent = true;
-        sd_notify(0, "READY=1\nSTATUS=Running");
-        spdlog::info("daemon.ready");
-      }
     });
     mqtt->on_connection_lost([this](const std::string&) {
       retained_alert_topics.clear();
@@ -359,12 +380,13 @@ struct Daemon::Impl {
     writer->submit(
         [this](store::Connection& db) {
           const TimePoint now = clock.now();
-          const auto timeouts = recorder->check_timeouts(db, now, config.policy);
+          const Policy& policy = writer_config->policy;
+          const auto timeouts = recorder->check_timeouts(db, now, policy);
           for (const auto& v : timeouts.verdicts)
             spdlog::warn("cycle.end_overdue cycle={} verdict={}", v.cycle, sterilization::to_string(v.verdict));
           for (const auto& s : timeouts.silent) spdlog::warn("sterilizer.silent sterilizer={}", s);
-          inventory::check_dates(db, now, config.policy);
-          sterilization::check_time_rules(db, now, config.policy);
+          inventory::check_dates(db, now, policy);
+          sterilization::check_time_rules(db, now, policy);
         },
         [this](std::exception_ptr error) {
           if (error) spdlog::error("alerts.time_rules_failed");
@@ -372,34 +394,55 @@ struct Daemon::Impl {
         });
   }
 
+  // A reload applies fully or not at all. It is validated on the loop
+  // (config, programs, profiles); then the writer records the sterilizers
+  // and takes the new snapshot and recorder; only once that is committed
+  // does the loop take its snapshot and subscribe to new sterilizers'
+  // topics, so no message of a new sterilizer arrives before it is known.
   void reload() {
+    std::shared_ptr<const Config> staged;
+    std::shared_ptr<DeviceSetup> staged_devices;
+    std::shared_ptr<std::unique_ptr<sterilization::CycleRecorder>> staged_recorder;
     try {
-      Config staged = load_config(config_path);
-      if (staged.database_path != config.database_path || staged.mqtt.url != config.mqtt.url ||
-          staged.mqtt.client_id != config.mqtt.client_id)
-        spdlog::warn("config.reload_partial reason=\"database, mqtt and station settings apply after a restart\"");
-      staged.database_path = config.database_path;
-      staged.mqtt = config.mqtt;
-      staged.stations = config.stations;
-      staged.alert_check_interval_s = config.alert_check_interval_s;
-      DeviceSetup staged_devices = load_devices(staged);
-      // The router is the loop's, the recorder and the policy the writer's:
-      // each is swapped on its own thread.
-      auto staged_recorder = make_recorder(staged, staged_devices);
-      devices.router = std::move(staged_devices.router);
-      mqtt->subscribe(devices.router->subscriptions());
-      auto shared = std::make_shared<std::pair<Config, std::unique_ptr<sterilization::CycleRecorder>>>(
-          std::move(staged), std::move(staged_recorder));
-      writer->submit(
-          [this, shared](store::Connection&) {
-            config = std::move(shared->first);
-            recorder = std::move(shared->second);
-          },
-          {});
-      spdlog::info("config.reloaded path={}", config_path);
+      auto loaded = std::make_shared<Config>(load_config(config_path));
+      if (auto why = restart_only_change(*loop_config, *loaded)) {
+        spdlog::error("config.reload_refused reason=\"{}: restart steritrackd to apply it\" kept=previous", *why);
+        return;
+      }
+      staged = loaded;
+      staged_devices = std::make_shared<DeviceSetup>(load_devices(*staged));
+      staged_recorder = std::make_shared<std::unique_ptr<sterilization::CycleRecorder>>(
+          make_recorder(*staged, *staged_devices));
     } catch (const ConfigError& e) {
       spdlog::error("config.reload_failed error=\"{}\" kept=previous", e.what());
+      return;
     }
+    writer->submit([staged](store::Connection& db) { record_wiring(db, *staged); },
+                   [this, staged, staged_devices, staged_recorder](std::exception_ptr error) {
+                     if (!error) {
+                       writer_config = staged;
+                       recorder = std::move(*staged_recorder);
+                     }
+                     asio::post(io, [this, staged, staged_devices, error] {
+                       if (error) {
+                         std::string why = "unknown";
+                         try {
+                           std::rethrow_exception(error);
+                         } catch (const std::exception& e) {
+                           why = e.what();
+                         }
+                         spdlog::error("config.reload_failed error=\"the sterilizers could not be recorded: {}\" "
+                                       "kept=previous",
+                                       why);
+                         return;
+                       }
+                       loop_config = staged;
+                       devices.router = std::move(staged_devices->router);
+                       mqtt->subscribe(devices.router->subscriptions());
+                       spdlog::info("config.reloaded path={} stations={} sterilizers={}", config_path,
+                                    staged->stations.size(), staged->sterilizers.size());
+                     });
+                   });
   }
 
   void wait_signals() {
@@ -457,7 +500,7 @@ struct Daemon::Impl {
   }
 
   void start_scanners() {
-    for (const auto& st : station_list) {
+    for (const auto& st : loop_config->stations) {
       auto on_scan = [this, id = st.id, source = st.input](std::string text) {
         if (stopping) return;
         submit_scan(ScanRequest{id, std::move(text), std::nullopt, source});
@@ -493,17 +536,22 @@ struct Daemon::Impl {
   }
 
   int run() {
-    devices = load_devices(config);
+    devices = load_devices(*loop_config);
     open_database();
-    workflow = std::make_unique<sterilization::Workflow>([this] { return config.policy; });
-    recorder = make_recorder(config, devices);
+    workflow = std::make_unique<sterilization::Workflow>([this] { return writer_config->policy; });
+    recorder = make_recorder(*loop_config, devices);
     register_modes();
-    scans = std::make_unique<ScanService>(config, dispatcher);
+    scans = std::make_unique<ScanService>(dispatcher);
     alert_publisher = std::make_unique<alerts::Publisher>(
         prefix, [this](const std::string& t, const std::string& payload, bool retain) {
           mqtt->publish(t, payload, 1, retain);
         });
     wait_signals();
+    // Ready once the config and the database are: a broker that is down at
+    // boot is waited for (with back-off) by a running service, not by
+    // systemd restarting it.
+    sd_notify(0, "READY=1\nSTATUS=Running");
+    spdlog::info("daemon.ready");
     start_mqtt();
     start_scanners();
     check_time_rules();

@@ -7,6 +7,10 @@
 
 namespace steritrack::app {
 
+// Loads the programs and device profiles the config names, as start-up
+// does; throws ConfigError naming the file and key (--check-config).
+void check_devices(const Config& config);
+
 class Daemon {
 public:
   Daemon(Config config, std::string config_path);

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   try {
     steritrack::app::Config config = steritrack::app::load_config(config_path);
     if (check_only) {
+      steritrack::app::check_devices(config);
       std::cout << config_path << ": ok (" << config.stations.size() << " stations, " << config.sterilizers.size()
                 << " sterilizers)\n";
       return 0;

@@ -1,5 +1,7 @@
 #include "app/scan_service.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -54,12 +56,10 @@ std::string feedback_json(const ScanFeedback& f) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-ScanService::ScanService(const Config& config, stations::Dispatcher& dispatcher)
-    : config_(config), dispatcher_(dispatcher) {
-  for (const auto& s : config_.stations) stations_[s.id] = s;
-}
+ScanService::ScanService(stations::Dispatcher& dispatcher) : dispatcher_(dispatcher) {}
 
-ScanFeedback ScanService::process(store::Connection& db, const ScanRequest& req, TimePoint now) {
+ScanFeedback ScanService::process(store::Connection& db, const ScanRequest& req, TimePoint now,
+                                  const Config& config) {
   ScanFeedback fb;
   fb.code = req.text;
   fb.scan_id = req.scan_id;
@@ -78,8 +78,9 @@ ScanFeedback ScanService::process(store::Connection& db, const ScanRequest& req,
     }
   }
 
-  const auto cfg = stations_.find(req.station);
-  const StationConfig* station_cfg = cfg == stations_.end() ? nullptr : &cfg->second;
+  const auto cfg = std::find_if(config.stations.begin(), config.stations.end(),
+                                [&](const StationConfig& s) { return s.id == req.station; });
+  const StationConfig* station_cfg = cfg == config.stations.end() ? nullptr : &*cfg;
   stations::Station station = stations::load_station(db, req.station, station_cfg ? station_cfg->location : "");
 
   db.execute(
@@ -95,7 +96,7 @@ ScanFeedback ScanService::process(store::Connection& db, const ScanRequest& req,
   stations::Outcome outcome;
   {
     stations::Station working = station;
-    stations::ScanContext ctx{db, working, config_.policy, now, scan_row};
+    stations::ScanContext ctx{db, working, config.policy, now, scan_row};
     store::Savepoint sp(db);
     try {
       outcome = dispatcher_.dispatch(ctx, code);

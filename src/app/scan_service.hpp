@@ -40,13 +40,12 @@ std::string feedback_json(const ScanFeedback& feedback);
 
 class ScanService {
 public:
-  ScanService(const Config& config, stations::Dispatcher& dispatcher);
-  ScanFeedback process(store::Connection& db, const ScanRequest& request, TimePoint now);
+  explicit ScanService(stations::Dispatcher& dispatcher);
+  // `config` is the writer thread's snapshot (a reload may add stations).
+  ScanFeedback process(store::Connection& db, const ScanRequest& request, TimePoint now, const Config& config);
 
 private:
-  const Config& config_;
   stations::Dispatcher& dispatcher_;
-  std::map<std::string, StationConfig> stations_;  // stations do not change on reload
 };
 
 }  // namespace steritrack::app

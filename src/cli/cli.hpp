@@ -11,6 +11,7 @@
 
 #include "cli/output.hpp"
 #include "common/clock.hpp"
+#include "common/error_kind.hpp"
 #include "common/policy.hpp"
 #include "store/sqlite.hpp"
 
@@ -24,6 +25,9 @@ class Failure : public std::runtime_error {
 public:
   explicit Failure(const std::string& message, int exit_code = 1)
       : std::runtime_error(message), exit_code_(exit_code) {}
+  // A refusal from the domain: its exit code follows its kind (error_kind.hpp).
+  explicit Failure(const Error& error)
+      : std::runtime_error(error.reason), exit_code_(steritrack::exit_code(error.kind)) {}
   int exit_code() const { return exit_code_; }
 
 private:

@@ -106,7 +106,7 @@ void transfer(Context& ctx, const TransferArgs& a) {
   }
   const inventory::Origin origin{std::nullopt, "", a.operator_badge, ctx.now()};
   const auto moved = inventory::transfer(db, supply, lot, a.from, a.to, a.quantity, origin);
-  if (!moved) throw Failure(moved.error());
+  if (!moved) throw Failure(moved.failure());
   tx.commit();
   *ctx.out << "Moved " << a.quantity << " × " << supply.name << (lot.empty() ? "" : " lot " + lot) << " from "
            << a.from << " to " << a.to << " — " << *moved << " there now\n";
@@ -185,7 +185,7 @@ void add_inventory_commands(CLI::App& app, Context& ctx) {
     auto& db = ctx.db();
     store::Transaction tx(db);
     const auto order = inventory::add_order(db, add->code, add->quantity, ctx.now());
-    if (!order) throw Failure(order.error());
+    if (!order) throw Failure(order.failure());
     tx.commit();
     print_order(ctx, *order, "placed");
   });
@@ -199,7 +199,7 @@ void add_inventory_commands(CLI::App& app, Context& ctx) {
     auto& db = ctx.db();
     store::Transaction tx(db);
     const auto order = inventory::cancel_order(db, *cancel_id, ctx.now());
-    if (!order) throw Failure(order.error());
+    if (!order) throw Failure(order.failure());
     tx.commit();
     print_order(ctx, *order, "cancelled");
   });

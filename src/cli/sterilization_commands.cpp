@@ -37,19 +37,19 @@ void add_import(CLI::App& parent, Context& ctx, bool trays) {
   cmd->callback([&ctx, file, trays] {
     const auto& columns = trays ? sterilization::kTrayColumns : sterilization::kInstrumentColumns;
     auto table = csv::Table::read(*file, columns);
-    if (!table) throw Failure(table.error());
+    if (!table) throw Failure(table.failure());
     // Validate the whole file before anything is written.
     sterilization::ImportCount n;
     if (trays) {
       auto rows = sterilization::read_trays(*table);
-      if (!rows) throw Failure(rows.error());
+      if (!rows) throw Failure(rows.failure());
       auto& db = ctx.db();
       store::Transaction tx(db);
       n = sterilization::upsert_trays(db, *rows);
       tx.commit();
     } else {
       auto rows = sterilization::read_instruments(*table);
-      if (!rows) throw Failure(rows.error());
+      if (!rows) throw Failure(rows.failure());
       auto& db = ctx.db();
       store::Transaction tx(db);
       n = sterilization::upsert_instruments(db, *rows);
@@ -91,7 +91,7 @@ void add_sterilization_commands(CLI::App& app, Context& ctx) {
     store::Transaction tx(db);
     auto r = sterilization::add_indicator(db, io->cycle, io->type, io->result, given(add, "--lot", io->lot),
                                           given(add, "--operator", io->operator_badge), ctx.policy(), ctx.now());
-    if (!r) throw Failure(r.error());
+    if (!r) throw Failure(r.failure());
     tx.commit();
     std::string effects;
     for (const auto& e : r->effects) effects += (effects.empty() ? "" : "; ") + e;
@@ -110,7 +110,7 @@ void add_sterilization_commands(CLI::App& app, Context& ctx) {
     store::Transaction tx(db);
     auto r = sterilization::release(db, ro->cycle, ro->operator_badge,
                                     given(release, "--override", ro->override_reason), ctx.policy(), ctx.now());
-    if (!r) throw Failure(r.error());
+    if (!r) throw Failure(r.failure());
     tx.commit();
     ctx.show(Table{{"sterilizer", "cycle", "status", "released_by", "released_at", "packs"},
                 {{r->sterilizer, r->cycle, std::string{"released"}, r->released_by, r->released_at, r->packs}}});
@@ -121,7 +121,7 @@ void add_sterilization_commands(CLI::App& app, Context& ctx) {
   recall->add_option("CYCLE", *cycle, "STERILIZER/CYCLE with the positive BI, e.g. A/1042")->required();
   recall->callback([&ctx, cycle] {
     auto lines = sterilization::recall_listing(ctx.db(), *cycle);
-    if (!lines) throw Failure(lines.error());
+    if (!lines) throw Failure(lines.failure());
     Table t{{"sterilizer", "cycle", "tray", "pack_status", "case"}, {}};
     for (const auto& l : *lines)
       t.rows.push_back({l.sterilizer, l.cycle, l.tray, l.pack_status, text_or_empty(l.case_label)});

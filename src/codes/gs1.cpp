@@ -532,7 +532,7 @@ Result<Code> parse_gs1_element_string(std::string_view data, std::size_t offset,
 
 Result<Code> parse_gs1_hri(std::string_view data, std::size_t offset, const ParseOptions& options, Code code) {
   auto split = split_hri(data, offset);
-  if (!split) return fail(split.error());
+  if (!split) return split.failure();
   std::vector<Field> fields;
   for (const auto& f : *split) {
     const auto spec = find_ai(f.ai);

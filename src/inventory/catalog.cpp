@@ -158,9 +158,9 @@ ImportSummary upsert_supplies(store::Connection& db, const std::vector<Supply>& 
 
 Result<ImportSummary> import_supplies(store::Connection& db, const std::string& path, TimePoint now) {
   const auto table = csv::Table::read(path, kSupplyColumns);
-  if (!table) return fail(table.error());
+  if (!table) return table.failure();
   const auto supplies = supplies_from_csv(*table);
-  if (!supplies) return fail(supplies.error());
+  if (!supplies) return supplies.failure();
   store::Transaction tx(db);
   const auto summary = upsert_supplies(db, *supplies, now);
   tx.commit();

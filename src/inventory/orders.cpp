@@ -23,7 +23,7 @@ Result<Order> add_order(store::Connection& db, std::string_view code, std::int64
   const auto normalized = normalize_supply_code(code);
   if (!normalized) return fail("code " + normalized.error());
   const auto supply = find_supply(db, *normalized);
-  if (!supply) return fail(*normalized + " is not in the supplies catalog (steritrack supplies import)");
+  if (!supply) return not_found(*normalized + " is not in the supplies catalog (steritrack supplies import)");
   db.execute("INSERT INTO orders (supply, quantity, received, status, created) VALUES (?, ?, 0, 'open', ?)",
              supply->code, quantity, format_rfc3339(now));
   const std::int64_t id = db.last_insert_id();
@@ -33,9 +33,9 @@ Result<Order> add_order(store::Connection& db, std::string_view code, std::int64
 
 Result<Order> cancel_order(store::Connection& db, std::int64_t id, TimePoint now) {
   const auto order = find_order(db, id);
-  if (!order) return fail("there is no order " + std::to_string(id));
-  if (order->status == "received") return fail("order " + std::to_string(id) + " is already fully received");
-  if (order->status == "cancelled") return fail("order " + std::to_string(id) + " is already cancelled");
+  if (!order) return not_found("there is no order " + std::to_string(id));
+  if (order->status == "received") return conflict("order " + std::to_string(id) + " is already fully received");
+  if (order->status == "cancelled") return conflict("order " + std::to_string(id) + " is already cancelled");
   db.execute("UPDATE orders SET status = 'cancelled', closed_at = ? WHERE id = ?", format_rfc3339(now), id);
   check_supply(db, *find_supply(db, order->code), now);
   return *find_order(db, id);

@@ -52,7 +52,7 @@ void require_readable(const char* key, const std::optional<std::string>& path) {
 // Turns Paho's return code into something a person can act on. Positive
 // codes are the broker's CONNACK refusal (MQTT 3.1.1 §3.2.2.3).
 std::string describe_connect_failure(int rc, const std::string& paho_message, const std::string& tls_error,
-                                     const app::MqttConfig& config) {
+                                     const mqtt::Options& config) {
   switch (rc) {
     case 1: return "the broker refused the MQTT protocol version (3.1.1)";
     case 2: return "the broker rejected client id '" + config.client_id + "' (mqtt.client_id)";
@@ -151,7 +151,7 @@ struct Client::Impl final : paho::iaction_listener {
     PublishDone done;
   };
 
-  Impl(const app::MqttConfig& config, Poster poster);
+  Impl(const mqtt::Options& config, Poster poster);
 
   void post(std::function<void()> work);
   void close();
@@ -171,7 +171,7 @@ struct Client::Impl final : paho::iaction_listener {
   void on_success(const paho::token& tok) override;
   void on_failure(const paho::token& tok) override;
 
-  app::MqttConfig config_;
+  mqtt::Options config_;
   Poster post_;
   std::string status_topic_;
   paho::connect_options connect_options_;
@@ -230,7 +230,7 @@ paho::create_options create_options() {
 
 }  // namespace
 
-Client::Impl::Impl(const app::MqttConfig& config, Poster poster)
+Client::Impl::Impl(const mqtt::Options& config, Poster poster)
     : config_(config),
       post_(std::move(poster)),
       status_topic_(config.topic_prefix + "/status"),
@@ -585,7 +585,7 @@ void Client::Impl::on_failure(const paho::token& tok) {
   if (p->done) post([done = std::move(p->done), error] { done(false, error); });
 }
 
-Client::Client(const app::MqttConfig& config, Poster post) : impl_(std::make_unique<Impl>(config, std::move(post))) {}
+Client::Client(const mqtt::Options& config, Poster post) : impl_(std::make_unique<Impl>(config, std::move(post))) {}
 
 Client::~Client() {
   stop();

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "app/config.hpp"
+#include "mqtt/options.hpp"
 
 namespace steritrack::mqtt {
 
@@ -67,7 +67,7 @@ public:
   // Reads the password file and checks that the TLS files are readable:
   // throws std::runtime_error naming the key and file if one is not. Does
   // not connect.
-  Client(const app::MqttConfig& config, Poster post);
+  Client(const mqtt::Options& config, Poster post);
   ~Client();  // stop() if it was not called; an abandoned connection is left to the process exit
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

@@ -86,7 +86,7 @@ public:
   }
   Result<TimePoint> time(const char* key) const {
     auto t = text(key);
-    if (!t) return fail(t.error());
+    if (!t) return t.failure();
     const auto parsed = parse_rfc3339(*t);
     if (!parsed) return fail(std::string{key} + ": \"" + *t + "\" is not an RFC 3339 time");
     return *parsed;
@@ -100,45 +100,45 @@ Result<CanonicalEvent> from_json(const json& j) {
   if (!j.is_object()) return fail("payload: must be a JSON object");
   const Fields f(j);
   auto type = f.text("type");
-  if (!type) return fail(type.error());
+  if (!type) return type.failure();
   auto ts = f.time("ts");
-  if (!ts) return fail(ts.error());
+  if (!ts) return ts.failure();
 
   if (*type == "heartbeat") return CanonicalEvent{Heartbeat{*ts}};
   if (*type == "fault") {
     auto code = f.text("code");
-    if (!code) return fail(code.error());
+    if (!code) return code.failure();
     auto message = f.optional_text("message");
-    if (!message) return fail(message.error());
+    if (!message) return message.failure();
     auto cycle = f.optional_text("cycle");
-    if (!cycle) return fail(cycle.error());
+    if (!cycle) return cycle.failure();
     return CanonicalEvent{Fault{*cycle, EventTime::absolute(*ts), *code, message->value_or("")}};
   }
   if (*type != "cycle_start" && *type != "sample" && *type != "cycle_end")
     return fail("type: \"" + *type + "\" is not a sterilizer event type");
 
   auto cycle = f.text("cycle");
-  if (!cycle) return fail(cycle.error());
+  if (!cycle) return cycle.failure();
   if (*type == "cycle_start") {
     auto program = f.text("program");
-    if (!program) return fail(program.error());
+    if (!program) return program.failure();
     return CanonicalEvent{CycleStart{*cycle, *program, *ts}};
   }
   if (*type == "cycle_end") {
     auto result = f.text("result");
-    if (!result) return fail(result.error());
+    if (!result) return result.failure();
     const auto r = parse_device_result(*result);
     if (!r) return fail("result: \"" + *result + "\" is not pass, fail or aborted");
     return CanonicalEvent{CycleEnd{*cycle, EventTime::absolute(*ts), *r}};
   }
   auto phase = f.text("phase");
-  if (!phase) return fail(phase.error());
+  if (!phase) return phase.failure();
   const auto p = parse_phase(*phase);
   if (!p) return fail("phase: \"" + *phase + "\" is not conditioning, heating, exposure, exhaust or drying");
   auto temp = f.number("temp_c");
-  if (!temp) return fail(temp.error());
+  if (!temp) return temp.failure();
   auto pressure = f.optional_number("pressure_kpa");
-  if (!pressure) return fail(pressure.error());
+  if (!pressure) return pressure.failure();
   return CanonicalEvent{SampleEvent{*cycle, EventTime::absolute(*ts), *p, *temp, *pressure}};
 }
 

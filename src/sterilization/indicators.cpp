@@ -72,14 +72,14 @@ Result<IndicatorRecorded> add_indicator(store::Connection& db, std::string_view 
                                         TimePoint now) {
   if (auto reason = invalid_indicator(type, result, lot, operator_badge)) return fail(*reason);
   auto found = find_cycle(db, cycle_ref);
-  if (!found) return fail(found.error());
+  if (!found) return found.failure();
   const CycleRow cycle = *found;
-  if (!cycle.verified) return fail(cycle.subject() + " has not ended yet: record indicators once the cycle is over");
+  if (!cycle.verified) return conflict(cycle.subject() + " has not ended yet: record indicators once the cycle is over");
   if (type == "bowie-dick" && cycle.program_kind != "air_removal_test")
-    return fail(cycle.subject() + " is a " + cycle.program_kind +
+    return conflict(cycle.subject() + " is a " + cycle.program_kind +
                 " cycle: a Bowie-Dick test is recorded on an air-removal test cycle");
   if (type != "bowie-dick" && !cycle.is_load())
-    return fail(cycle.subject() + " is an " + cycle.program_kind + " cycle: BI and CI are recorded on load cycles");
+    return conflict(cycle.subject() + " is an " + cycle.program_kind + " cycle: BI and CI are recorded on load cycles");
 
   IndicatorRecorded out;
   out.sterilizer = cycle.sterilizer;
@@ -144,25 +144,25 @@ Result<Released> release(store::Connection& db, std::string_view cycle_ref, std:
       (override_reason->empty() || override_reason->size() > 200 || !printable(*override_reason, true)))
     return fail("--override: give the reason in 1-200 printable characters");
   auto found = find_cycle(db, cycle_ref);
-  if (!found) return fail(found.error());
+  if (!found) return found.failure();
   const CycleRow cycle = *found;
   const std::string subject = cycle.subject();
-  if (!cycle.is_load()) return fail(subject + " is an " + cycle.program_kind + " cycle: there is no load to release");
-  if (!cycle.verified) return fail(subject + " has not ended yet");
+  if (!cycle.is_load()) return conflict(subject + " is an " + cycle.program_kind + " cycle: there is no load to release");
+  if (!cycle.verified) return conflict(subject + " has not ended yet");
   if (cycle.verified != "pass")
-    return fail(subject + " did not pass (verified " + *cycle.verified +
+    return conflict(subject + " did not pass (verified " + *cycle.verified +
                 "): its packs are failed and go back to be reprocessed");
   if (cycle.status == "released") {
     const auto by = db.query_text("SELECT released_by || ' at ' || released_at FROM cycles WHERE id = ?", cycle.row);
-    return fail(subject + " is already released (" + by.value_or("") + ")");
+    return conflict(subject + " is already released (" + by.value_or("") + ")");
   }
-  if (cycle.status == "recalled") return fail(subject + " is recalled after a positive BI: it cannot be released");
-  if (cycle.status != "quarantined") return fail(subject + " is not quarantined");
+  if (cycle.status == "recalled") return conflict(subject + " is recalled after a positive BI: it cannot be released");
+  if (cycle.status != "quarantined") return conflict(subject + " is not quarantined");
 
   // A negative BI releases a held load by itself, so a person's release is
   // always an early one: it needs the reason.
   if (!override_reason)
-    return fail(subject +
+    return conflict(subject +
                 " is quarantined until a negative BI is recorded (it is then released automatically):"
                 " record it with `steritrack indicator add`, or release early with --override REASON");
   const ReleaseBy by{"override:" + *override_reason, std::string{operator_badge}, override_reason};

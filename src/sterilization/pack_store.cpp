@@ -117,8 +117,8 @@ Result<CycleRow> find_cycle(store::Connection& db, std::string_view ref) {
   s.reset();
   if (!out) {
     if (!db.query_int("SELECT 1 FROM sterilizers WHERE id = ?", sterilizer))
-      return fail("unknown sterilizer '" + std::string{sterilizer} + "'");
-    return fail("no cycle " + std::string{ref} + " recorded");
+      return not_found("unknown sterilizer '" + std::string{sterilizer} + "'");
+    return not_found("no cycle " + std::string{ref} + " recorded");
   }
   return *out;
 }

@@ -10,13 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sterilization/builtin_devices.hpp"
 #include "common/time.hpp"
-#include "sterilization/device_toml.hpp"
+#include "common/toml_reader.hpp"
 
 namespace steritrack::sterilization {
 namespace {
 
-using Section = device_toml::Section<ProfileError>;
+using Section = toml_reader::Section<ProfileError>;
 using nlohmann::json;
 
 constexpr double kStandardAtmosphereKpa = 101.325;
@@ -310,12 +311,12 @@ public:
   Result<EventTime> time(const std::string& type) const {
     if (const Value* v = get("ts")) {
       auto t = as_time("ts", *v, p_.utc_offset);
-      if (!t) return fail(t.error());
+      if (!t) return t.failure();
       return EventTime::absolute(*t);
     }
     if (const Value* v = get("elapsed")) {
       auto d = as_elapsed("elapsed", *v);
-      if (!d) return fail(d.error());
+      if (!d) return d.failure();
       return EventTime::elapsed(*d);
     }
     if (type == "heartbeat") return EventTime::absolute(received_);
@@ -325,7 +326,7 @@ public:
   Result<std::optional<Phase>> phase() const {
     if (const Value* f = get("sterilize")) {
       auto on = as_flag("sterilize", *f);
-      if (!on) return fail(on.error());
+      if (!on) return on.failure();
       if (*on) return std::optional<Phase>{Phase::exposure};
     }
     const Value* v = get("phase");
@@ -341,7 +342,7 @@ public:
 
   Result<CanonicalEvent> cycle_start(const std::string& ts_field) const {
     auto c = cycle(true);
-    if (!c) return fail(c.error());
+    if (!c) return c.failure();
     const Value* prog = get("program");
     if (!prog) return fail("program: missing");
     std::string program = as_text(*prog);
@@ -349,27 +350,27 @@ public:
     const Value* t = get(ts_field);
     if (!t) return fail(ts_field + ": missing (a cycle start needs its date and time)");
     auto at = as_time(ts_field, *t, p_.utc_offset);
-    if (!at) return fail(at.error());
+    if (!at) return at.failure();
     return CanonicalEvent{CycleStart{*c, program, *at}};
   }
 
   // A sample, or nothing for a phase the profile ignores.
   Result<std::optional<CanonicalEvent>> sample() const {
     auto ph = phase();
-    if (!ph) return fail(ph.error());
+    if (!ph) return ph.failure();
     if (!*ph) return std::optional<CanonicalEvent>{};
     auto c = cycle(true);
-    if (!c) return fail(c.error());
+    if (!c) return c.failure();
     auto t = time("sample");
-    if (!t) return fail(t.error());
+    if (!t) return t.failure();
     const Value* tv = get("temp");
     if (!tv) return fail("temp: missing");
     auto temp = as_number("temp", *tv);
-    if (!temp) return fail(temp.error());
+    if (!temp) return temp.failure();
     std::optional<double> kpa;
     if (const Value* pv = get("pressure")) {
       auto raw = as_number("pressure", *pv);
-      if (!raw) return fail(raw.error());
+      if (!raw) return raw.failure();
       const Value* marker = get("vacuum_marker");
       const bool flagged = marker && !p_.vacuum_marker.empty() && name_key(as_text(*marker)) == name_key(p_.vacuum_marker);
       if (p_.vacuum_unit && (flagged || *raw < 0))
@@ -383,9 +384,9 @@ public:
 
   Result<CanonicalEvent> cycle_end() const {
     auto c = cycle(true);
-    if (!c) return fail(c.error());
+    if (!c) return c.failure();
     auto t = time("cycle_end");
-    if (!t) return fail(t.error());
+    if (!t) return t.failure();
     const Value* r = get("result");
     if (!r) return fail("result: missing");
     const std::string name = as_text(*r);
@@ -400,9 +401,9 @@ public:
 
   Result<CanonicalEvent> fault() const {
     auto c = cycle(false);
-    if (!c) return fail(c.error());
+    if (!c) return c.failure();
     auto t = time("fault");
-    if (!t) return fail(t.error());
+    if (!t) return t.failure();
     const Value* code = get("code");
     if (!code) return fail("code: missing");
     const Value* message = get("message");
@@ -413,7 +414,7 @@ public:
 
   Result<CanonicalEvent> heartbeat() const {
     auto t = time("heartbeat");
-    if (!t) return fail(t.error());
+    if (!t) return t.failure();
     if (t->since_start) return fail("ts: a heartbeat needs a date and time");
     return CanonicalEvent{Heartbeat{t->at}};
   }
@@ -432,7 +433,7 @@ public:
       err = add(cycle_start("ts"));
     } else if (type == "sample") {
       auto s = sample();
-      if (!s) return fail(s.error());
+      if (!s) return s.failure();
       if (*s) err = add(std::move(**s));
     } else if (type == "cycle_end") {
       err = add(cycle_end());
@@ -452,25 +453,25 @@ public:
     std::vector<CanonicalEvent> out;
     if (get("start_ts")) {
       auto e = build_one(cycle_start("start_ts"));
-      if (!e) return fail(e.error());
+      if (!e) return e.failure();
       out.push_back(std::move(*e));
     }
     auto s = sample();
-    if (!s) return fail(s.error());
+    if (!s) return s.failure();
     if (*s) {
       auto e = build_one(std::move(**s));
-      if (!e) return fail(e.error());
+      if (!e) return e.failure();
       out.push_back(std::move(*e));
     }
     if (const Value* r = get("result"); r && !as_text(*r).empty()) {
       auto e = build_one(cycle_end());
-      if (!e) return fail(e.error());
+      if (!e) return e.failure();
       out.push_back(std::move(*e));
     }
     // A record between cycles (an idle sterilizer) still says it is alive.
     if (out.empty()) {
       auto e = build_one(heartbeat());
-      if (!e) return fail(e.error());
+      if (!e) return e.failure();
       out.push_back(std::move(*e));
     }
     return out;
@@ -530,7 +531,7 @@ double to_kpa(double value, PressureUnit unit) {
 }
 
 DeviceProfile parse_profile(std::string_view toml_text, const std::string& source) {
-  const toml::table doc = device_toml::parse<ProfileError>(toml_text, source);
+  const toml::table doc = toml_reader::parse<ProfileError>(toml_text, source);
   Section top(doc, "", source);
   DeviceProfile p;
   p.name = top.required_text("name");
@@ -606,6 +607,17 @@ DeviceProfile load_profile(const std::string& dir, const std::string& name) {
   return p;
 }
 
+DeviceProfile find_profile(const std::string& dir, const std::string& name) {
+  const std::string path = (std::filesystem::path(dir) / (name + ".toml")).string();
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) return load_profile(dir, name);
+  const auto builtin = builtin_profile_toml(name);
+  if (!builtin)
+    throw ProfileError(path + ": cannot read the device profile \"" + name +
+                       "\" (and no built-in profile has that name)");
+  return parse_profile(*builtin, "built-in profile " + name);
+}
+
 ProfileMapper::ProfileMapper(std::shared_ptr<const DeviceProfile> profile, std::string topic_prefix)
     : profile_(std::move(profile)) {
   for (const auto& pattern : profile_->topics) {
@@ -675,7 +687,7 @@ Result<MappedMessage> ProfileMapper::map(std::string_view topic, std::string_vie
       const json* j = find_path(doc, path);
       if (!j) continue;
       auto v = json_value(field, *j);
-      if (!v) return fail(v.error());
+      if (!v) return v.failure();
       values[field] = std::move(*v);
     }
   } else {
@@ -730,7 +742,7 @@ Result<MappedMessage> ProfileMapper::map(std::string_view topic, std::string_vie
     if (type == "ignore") return out;
     events = b.build(type);
   }
-  if (!events) return fail(events.error());
+  if (!events) return events.failure();
   out.events = std::move(*events);
   return out;
 }

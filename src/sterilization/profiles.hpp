@@ -71,6 +71,10 @@ DeviceProfile parse_profile(std::string_view toml_text, const std::string& sourc
 // Loads <dir>/<name>.toml (dir: the devices folder's profiles/); its name
 // key must be <name>.
 DeviceProfile load_profile(const std::string& dir, const std::string& name);
+// The profile <name>: <dir>/<name>.toml when the data folder has it, else the
+// built-in one of that name (builtin_devices.hpp); throws ProfileError when
+// there is neither.
+DeviceProfile find_profile(const std::string& dir, const std::string& name);
 
 // What a topic told about a message.
 struct TopicMatch {

@@ -1,17 +1,18 @@
 #include "sterilization/programs.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "app/config.hpp"
-#include "sterilization/device_toml.hpp"
+#include "sterilization/builtin_devices.hpp"
+#include "common/toml_reader.hpp"
 
 namespace steritrack::sterilization {
 namespace {
 
 constexpr std::string_view kKinds[] = {"load", "air_removal_test", "leak_test"};
 
-using Section = device_toml::Section<ProgramError>;
+using Section = toml_reader::Section<ProgramError>;
 
 bool valid_program_name(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
@@ -56,7 +57,7 @@ std::optional<ProgramKind> parse_program_kind(std::string_view text) {
 }
 
 ProgramCatalog ProgramCatalog::parse(std::string_view toml_text, const std::string& source) {
-  const toml::table doc = device_toml::parse<ProgramError>(toml_text, source);
+  const toml::table doc = toml_reader::parse<ProgramError>(toml_text, source);
   Section top(doc, "", source);
   ProgramCatalog catalog;
   int i = 0;
@@ -78,6 +79,21 @@ ProgramCatalog ProgramCatalog::load(const std::string& path) {
   return parse(buf.str(), path);
 }
 
+ProgramCatalog ProgramCatalog::standard() {
+  return parse(builtin_programs_toml(), "built-in programs.toml");
+}
+
+ProgramCatalog ProgramCatalog::standard_and(const std::string& devices_dir) {
+  ProgramCatalog catalog = standard();
+  const std::string path = devices_dir + "/programs.toml";
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    const ProgramCatalog folder = load(path);
+    for (const Program& p : folder.all()) catalog.add(p);
+  }
+  return catalog;
+}
+
 void ProgramCatalog::add(Program p) {
   for (Program& existing : programs_) {
     if (existing.name == p.name) {
@@ -88,8 +104,8 @@ void ProgramCatalog::add(Program p) {
   programs_.push_back(std::move(p));
 }
 
-void ProgramCatalog::add(const std::vector<app::ProgramConfig>& programs) {
-  for (const app::ProgramConfig& c : programs) {
+void ProgramCatalog::add(const std::vector<ProgramDefinition>& programs) {
+  for (const ProgramDefinition& c : programs) {
     Program p;
     p.name = c.name;
     p.kind = parse_program_kind(c.kind).value_or(ProgramKind::load);

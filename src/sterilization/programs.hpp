@@ -8,10 +8,6 @@
 #include <string_view>
 #include <vector>
 
-namespace steritrack::app {
-struct ProgramConfig;
-}
-
 namespace steritrack::sterilization {
 
 enum class ProgramKind { load, air_removal_test, leak_test };
@@ -28,6 +24,15 @@ struct Program {
   std::string description;
 };
 
+// A [[program]] table of the daemon's config, as validated there.
+struct ProgramDefinition {
+  std::string name;
+  std::string kind = "load";  // load, air_removal_test, leak_test
+  double temp_c = 0;
+  double exposure_s = 0;
+  double tolerance_c = 0;
+};
+
 class ProgramError : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
@@ -38,11 +43,16 @@ public:
   // Parses programs.toml text; throws ProgramError("SOURCE: program[i].key: reason").
   static ProgramCatalog parse(std::string_view toml_text, const std::string& source);
   static ProgramCatalog load(const std::string& path);
+  // The standard programs compiled into the program (devices/programs.toml).
+  static ProgramCatalog standard();
+  // The standard programs, then those of <devices_dir>/programs.toml when the
+  // data folder has one (adding or overriding by name).
+  static ProgramCatalog standard_and(const std::string& devices_dir);
 
   // Adds a program, replacing one of the same name.
   void add(Program p);
-  // The daemon config's [[program]] tables (already validated by app::Config).
-  void add(const std::vector<app::ProgramConfig>& programs);
+  // The daemon config's [[program]] tables.
+  void add(const std::vector<ProgramDefinition>& programs);
 
   const Program* find(std::string_view name) const;
   const std::vector<Program>& all() const { return programs_; }

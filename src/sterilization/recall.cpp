@@ -187,9 +187,9 @@ std::optional<std::string> recall_of_pack(store::Connection& db, const PackRow& 
 
 Result<std::vector<RecallLine>> recall_listing(store::Connection& db, std::string_view cycle_ref) {
   auto cycle = find_cycle(db, cycle_ref);
-  if (!cycle) return fail(cycle.error());
+  if (!cycle) return cycle.failure();
   const auto recall = db.query_int("SELECT id FROM recalls WHERE cycle_row = ?", cycle->row);
-  if (!recall) return fail("no recall for " + cycle->subject() + ": no positive BI is recorded on it");
+  if (!recall) return not_found("no recall for " + cycle->subject() + ": no positive BI is recorded on it");
   auto& s = db.query(
       "SELECT c.sterilizer, c.cycle, p.tray,"
       " CASE WHEN EXISTS (SELECT 1 FROM packs q WHERE q.tray = p.tray AND q.id > p.id) THEN 'reprocessed'"

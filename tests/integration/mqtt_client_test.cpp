@@ -170,8 +170,8 @@ private:
   std::shared_ptr<Sink> sink_;
 };
 
-app::MqttConfig config_for(const Broker& broker, const std::string& client_id, const std::string& prefix = "st") {
-  app::MqttConfig c;
+mqtt::Options config_for(const Broker& broker, const std::string& client_id, const std::string& prefix = "st") {
+  mqtt::Options c;
   c.url = broker.url();
   c.client_id = client_id;
   c.topic_prefix = prefix;
@@ -467,7 +467,7 @@ TEST_CASE("mqtt client: TLS with a client certificate, username and password fil
   peer.subscribe("st/#");
 
   TempDir secrets("steritrack-secrets");
-  app::MqttConfig config = config_for(broker, unique_client_id("tls"));
+  mqtt::Options config = config_for(broker, unique_client_id("tls"));
   config.url = broker.tls_url();
   config.ca_file = pki.ca_cert.string();
   config.cert_file = pki.client_cert.string();
@@ -522,7 +522,7 @@ TEST_CASE("mqtt client: TLS with a client certificate, username and password fil
 }
 
 TEST_CASE("mqtt client: unreadable password or certificate files are start-up errors", "[mqtt]") {
-  app::MqttConfig config;
+  mqtt::Options config;
   config.username = "steritrack";
   config.password_file = "/nonexistent/password";
   Executor loop;

@@ -2,6 +2,8 @@
 // condition clears, on movements, orders and the calendar.
 #include <catch2/catch.hpp>
 
+#include "common/error_kind.hpp"
+
 #include "inventory/orders.hpp"
 #include "inventory/stock.hpp"
 #include "inventory/stock_alerts.hpp"
@@ -123,6 +125,13 @@ TEST_CASE("cancel and add orders: refusals", "[inventory][alerts]") {
   CHECK_THAT(cancel_order(f.db, 99, f.clock.now()).error(), Catch::Contains("no order 99"));
   REQUIRE(cancel_order(f.db, 1, f.clock.now()));
   CHECK_THAT(cancel_order(f.db, 1, f.clock.now()).error(), Catch::Contains("already cancelled"));
+  // The kinds the CLI's exit codes and the web API's statuses come from.
+  CHECK(cancel_order(f.db, 1, f.clock.now()).error_kind() == ErrorKind::conflict);
+  CHECK(cancel_order(f.db, 99, f.clock.now()).error_kind() == ErrorKind::not_found);
+  CHECK(add_order(f.db, kGloves, 0, f.clock.now()).error_kind() == ErrorKind::bad_input);
+  CHECK(http_status(ErrorKind::not_found) == 404);
+  CHECK(http_status(ErrorKind::conflict) == 409);
+  CHECK(http_status(ErrorKind::bad_input) == 400);
 }
 
 TEST_CASE("expiring and expired follow the calendar: a month ahead with a manual clock", "[inventory][alerts]") {

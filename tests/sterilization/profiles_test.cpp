@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 #include "common/time.hpp"
 #include "sterilization/cycle_test_support.hpp"
 #include "sterilization/profiles.hpp"
@@ -262,4 +265,25 @@ TEST_CASE("fuzz regression: an overlong printout line is refused before matching
   CHECK_THAT(map_error(m, topic, "FAULT 00:03:10 E12 " + std::string(1100, 'X')),
              Catch::Contains("a line of 1119 characters"));
   CHECK(map_ok(m, topic, "FAULT 00:03:10 E12 " + std::string(400, 'X')).events.size() == 1);
+}
+
+TEST_CASE("the shipped profiles are built in and a data folder's file wins", "[profiles]") {
+  const auto missing = std::filesystem::temp_directory_path() / "steritrack-no-profiles";
+  for (const char* name : {"generic-json", "tuttnauer-line", "amsco-record"}) {
+    INFO(name);
+    CHECK(find_profile(missing.string(), name).name == name);
+  }
+  CHECK_THROWS_WITH(find_profile(missing.string(), "nope"), Catch::Contains("nope") && Catch::Contains("no built-in"));
+  const auto dir = std::filesystem::temp_directory_path() / "steritrack-profiles-test";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(test::devices_dir() + "/profiles/generic-json.toml", dir / "generic-json.toml",
+                             std::filesystem::copy_options::overwrite_existing);
+  CHECK(find_profile(dir.string(), "generic-json").name == "generic-json");
+  {
+    std::ofstream out(dir / "generic-json.toml", std::ios::app);
+    out << "\nno_such_key = 1\n";
+  }
+  // The folder's file is read (and its typo reported), not the built-in one.
+  CHECK_THROWS_WITH(find_profile(dir.string(), "generic-json"), Catch::Contains("no_such_key"));
+  std::filesystem::remove_all(dir);
 }

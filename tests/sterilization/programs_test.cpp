@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "app/config.hpp"
+#include <filesystem>
+#include <fstream>
+
 #include "sterilization/cycle_test_support.hpp"
 #include "sterilization/programs.hpp"
 
@@ -64,19 +66,49 @@ TEST_CASE("a bad programs file names the file, program and key", "[programs]") {
 
 TEST_CASE("config programs add to and override the shipped ones", "[programs]") {
   auto catalog = test::shipped_programs();
-  app::ProgramConfig custom;
+  sterilization::ProgramDefinition custom;
   custom.name = "prevac-135-10";
   custom.temp_c = 135;
   custom.exposure_s = 600;
-  app::ProgramConfig override;
+  sterilization::ProgramDefinition override;
   override.name = "prevac-132-4";
   override.temp_c = 132;
   override.exposure_s = 300;
   override.tolerance_c = 0.5;
-  catalog.add(std::vector<app::ProgramConfig>{custom, override});
+  catalog.add(std::vector<sterilization::ProgramDefinition>{custom, override});
   REQUIRE(catalog.find("prevac-135-10"));
   CHECK(catalog.find("prevac-135-10")->exposure_s == 600);
   CHECK_FALSE(catalog.find("prevac-135-10")->tolerance_c);  // the policy's
   CHECK(catalog.find("prevac-132-4")->exposure_s == 300);
   CHECK(catalog.find("prevac-132-4")->tolerance_c == 0.5);
+}
+
+TEST_CASE("the built-in programs are those of devices/programs.toml", "[programs]") {
+  const auto shipped = test::shipped_programs();
+  const auto builtin = ProgramCatalog::standard();
+  REQUIRE(builtin.all().size() == shipped.all().size());
+  for (const Program& p : shipped.all()) {
+    const Program* b = builtin.find(p.name);
+    REQUIRE(b);
+    CHECK(b->temp_c == p.temp_c);
+    CHECK(b->exposure_s == p.exposure_s);
+  }
+}
+
+TEST_CASE("a data folder's programs add to and override the built-in ones", "[programs]") {
+  const auto dir = std::filesystem::temp_directory_path() / "steritrack-programs-test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir / "programs.toml");
+    out << "[[program]]\nname = \"prevac-132-4\"\ntemp_c = 133\nexposure_s = 300\n"
+           "[[program]]\nname = \"clinic-special\"\ntemp_c = 121\nexposure_s = 1200\n";
+  }
+  const auto catalog = ProgramCatalog::standard_and(dir.string());
+  REQUIRE(catalog.find("prevac-132-4"));
+  CHECK(catalog.find("prevac-132-4")->exposure_s == 300);
+  CHECK(catalog.find("clinic-special"));
+  CHECK(catalog.find("gravity-121-30"));
+  // No data folder at all: the built-in programs alone.
+  CHECK(ProgramCatalog::standard_and((dir / "missing").string()).all().size() == ProgramCatalog::standard().all().size());
+  std::filesystem::remove_all(dir);
 }

@@ -199,6 +199,8 @@ TEST_CASE("a failed cycle fails its packs, which are assembled again directly", 
   CHECK(w.pack_state("T-EXAM-01") == "failed");
   CHECK(w.cycle_column("status", "A", "7") == "failed");
   CHECK_THAT(release_load(w, "A/7", "x").error(), Catch::Contains("did not pass"));
+  CHECK(release_load(w, "A/7", "x").error_kind() == ErrorKind::conflict);
+  CHECK(release_load(w, "A/99", "x").error_kind() == ErrorKind::not_found);
 
   const auto again = w.assemble_tray("T-EXAM-01", kExamSet);
   REQUIRE(again.ok);

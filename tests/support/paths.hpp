@@ -12,3 +12,7 @@ std::string daemon();       // the built steritrackd
 std::string cli();          // the built steritrack
 
 }  // namespace steritrack::test_paths
+
+namespace steritrack::testkit {
+namespace test_paths = steritrack::test_paths;
+}  // namespace steritrack::testkit
