@@ -1,5 +1,6 @@
 #include "mqtt/client.hpp"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -34,6 +35,35 @@ using std::chrono::seconds;
 constexpr int kMaxBufferedMessages = 100000;
 
 bool is_tls_url(const std::string& url) { return url.rfind("ssl://", 0) == 0 || url.rfind("mqtts://", 0) == 0; }
+
+// Whether something accepts TCP connections at the URL's host and port
+// (numeric IPv4 hosts; others are not probed). Tells a failed TLS handshake
+// from a broker that is down: Paho's own TLS error callback cannot be used,
+// as it is called with a pointer to a copy of the options that Paho has
+// already destroyed.
+bool accepts_tcp(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return false;
+  const std::string rest = url.substr(scheme_end + 3);
+  const auto colon = rest.rfind(':');
+  if (colon == std::string::npos) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  int port = 0;
+  const std::string port_text = rest.substr(colon + 1);
+  if (std::from_chars(port_text.data(), port_text.data() + port_text.size(), port).ec != std::errc{} || port <= 0 ||
+      port > 65535)
+    return false;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (inet_pton(AF_INET, rest.substr(0, colon).c_str(), &addr.sin_addr) != 1) return false;
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  timeval timeout{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
+  ::close(fd);
+  return ok;
+}
 
 std::string read_password(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -186,7 +216,6 @@ struct Client::Impl final : paho::iaction_listener {
   std::condition_variable outbox_changed_;
   std::condition_variable finished_changed_;
   std::vector<std::pair<std::string, int>> filters_;
-  std::string last_tls_error_;
   bool started_ = false;
   bool stop_requested_ = false;
   bool connected_ = false;
@@ -259,10 +288,6 @@ Client::Impl::Impl(const mqtt::Options& config, Poster poster)
     if (config.key_file) ssl.set_private_key(*config.key_file);
     ssl.set_enable_server_cert_auth(true);
     ssl.set_verify(true);  // the broker's certificate must name the host in mqtt.url
-    ssl.set_error_handler([this](const std::string& error) {
-      std::lock_guard lock(mutex_);
-      last_tls_error_ = error;
-    });
     connect_options_.set_ssl(std::move(ssl));
   } else if (config.ca_file || config.cert_file) {
     spdlog::warn("mqtt.tls_ignored url={} reason=\"ca_file/cert_file are only used with ssl:// or mqtts:// URLs\"",
@@ -378,10 +403,6 @@ bool Client::Impl::wait_token(const paho::token_ptr& tok, std::chrono::milliseco
 }
 
 bool Client::Impl::connect_once(std::string& failure) {
-  {
-    std::lock_guard lock(mutex_);
-    last_tls_error_.clear();
-  }
   bool session_present = false;
   try {
     auto tok = cli_.connect(connect_options_);
@@ -391,8 +412,10 @@ bool Client::Impl::connect_once(std::string& failure) {
     }
     session_present = tok->get_connect_response().is_session_present();
   } catch (const paho::exception& e) {
-    std::lock_guard lock(mutex_);
-    failure = describe_connect_failure(e.get_return_code(), e.get_message(), last_tls_error_, config_);
+    const int rc = e.get_return_code();
+    const bool handshake = is_tls_url(config_.url) && (rc < 1 || rc > 5) && accepts_tcp(config_.url);
+    failure = describe_connect_failure(
+        rc, e.get_message(), handshake ? "the broker answers but the handshake did not complete" : "", config_);
     return false;
   }
   {
