@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,11 +82,10 @@ Io read_frame(int fd, std::string& bytes, const Deadline* deadline) {
 }
 
 // The child: a clean slate (default signal handlers, no descriptors but the
-// socket and stdio, dies with its parent), then requests until the parent
-// closes the socket.
-[[noreturn]] void serve(int fd, pid_t parent, const IsolatedWorker::Handler& handler) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(0);
+// socket and stdio), then requests until the parent closes the socket —
+// which its death does too. Not PR_SET_PDEATHSIG: that signal comes when the
+// *thread* that forked the child ends, and calls may come from any thread.
+[[noreturn]] void serve(int fd, const IsolatedWorker::Handler& handler) {
   for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGPIPE, SIGABRT})
     std::signal(sig, SIG_DFL);
   sigset_t none;
@@ -132,7 +130,6 @@ bool IsolatedWorker::start(std::string& why) {
     why = std::string("socketpair: ") + std::strerror(errno);
     return false;
   }
-  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     why = std::string("fork: ") + std::strerror(errno);
@@ -142,7 +139,7 @@ bool IsolatedWorker::start(std::string& why) {
   }
   if (pid == 0) {
     close(fds[0]);
-    serve(fds[1], parent, handler_);
+    serve(fds[1], handler_);
   }
   close(fds[1]);
   pid_ = pid;
