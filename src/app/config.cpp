@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -11,13 +13,17 @@
 namespace steritrack::app {
 
 std::string default_devices_dir() {
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const auto beside = exe.parent_path().parent_path() / "share/steritrack/devices";
-    if (std::filesystem::is_directory(beside, ec)) return beside.string();
-  }
-  return STERITRACK_DEVICES_DIR;
+  // Where this program runs from does not change: looked up once.
+  static const std::string dir = [] {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+      const auto beside = exe.parent_path().parent_path() / "share/steritrack/devices";
+      if (std::filesystem::is_directory(beside, ec)) return beside.string();
+    }
+    return std::string{STERITRACK_DEVICES_DIR};
+  }();
+  return dir;
 }
 
 namespace {
@@ -198,7 +204,9 @@ namespace {
 void check_readable(const std::string& source, const std::string& key, const std::optional<std::string>& path) {
   if (!path) return;
   std::ifstream in(*path);
-  if (!in) throw ConfigError(source + ": " + key + ": cannot read " + *path);
+  if (!in)
+    throw ConfigError(source + ": " + key + ": cannot read " + *path + " (" + std::strerror(errno) +
+                      "): the file must exist and be readable by the user steritrackd runs as");
 }
 
 }  // namespace
